@@ -1,0 +1,82 @@
+// Result<T>: a value or an Error. Mirrors the subset of std::expected we use, because GCC 12 in
+// C++20 mode lacks it; it can become an alias later.
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "core/error.h"
+
+namespace kaiwa::core {
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  // Implicit on purpose: `return value;` and `return Error::not_found(..);` both read naturally.
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  [[nodiscard]] bool has_value() const { return state_.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+
+  T& value() & {
+    assert(has_value());
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::get<0>(std::move(state_));
+  }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  [[nodiscard]] const Error& error() const {
+    assert(!has_value());
+    return std::get<1>(state_);
+  }
+
+ private:
+  std::variant<T, Error> state_;
+};
+
+// Result of an operation that yields nothing but may fail.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+
+  [[nodiscard]] bool has_value() const { return !error_.has_value(); }
+  explicit operator bool() const { return has_value(); }
+  [[nodiscard]] const Error& error() const {
+    assert(error_.has_value());
+    return *error_;
+  }
+
+ private:
+  std::optional<Error> error_;
+};
+
+using Status = Result<void>;
+
+inline Status ok() { return {}; }
+
+}  // namespace kaiwa::core
+
+// Propagates the error of an expression yielding Result<T> (LevelDB-style RETURN_IF_ERROR).
+#define KAIWA_TRY(expr)                         \
+  do {                                          \
+    auto kaiwa_try_result_ = (expr);            \
+    if (!kaiwa_try_result_.has_value()) {       \
+      return kaiwa_try_result_.error();         \
+    }                                           \
+  } while (false)
