@@ -12,7 +12,9 @@ struct StrongId {
   std::int64_t value = 0;
 
   constexpr StrongId() = default;
+
   constexpr explicit StrongId(std::int64_t v) : value(v) {}
+
   friend constexpr auto operator<=>(StrongId, StrongId) = default;
 };
 

@@ -1,0 +1,204 @@
+#include "adapters/sqlite/sqlite_migrations.h"
+
+#include <array>
+#include <string>
+
+namespace kaiwa::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Messages carry their room's seq so read state, unread counts and the fetch cursor are index
+// ranges; the partial index over live messages keeps unread counting a covering-index scan.
+constexpr const char* kInitialSchema = R"sql(
+CREATE TABLE organizations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  my_room_id INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL,
+  chatwork_id TEXT NOT NULL DEFAULT '',
+  login_mail TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL DEFAULT '',
+  department TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  introduction TEXT NOT NULL DEFAULT '',
+  tel_organization TEXT NOT NULL DEFAULT '',
+  tel_extension TEXT NOT NULL DEFAULT '',
+  tel_mobile TEXT NOT NULL DEFAULT '',
+  skype TEXT NOT NULL DEFAULT '',
+  facebook TEXT NOT NULL DEFAULT '',
+  twitter TEXT NOT NULL DEFAULT '',
+  avatar_image_url TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX accounts_organization ON accounts(organization_id);
+CREATE TABLE api_tokens (
+  digest TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE contacts (
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  contact_id INTEGER NOT NULL REFERENCES accounts(id),
+  room_id INTEGER NOT NULL,
+  PRIMARY KEY (account_id, contact_id)
+) WITHOUT ROWID;
+CREATE TABLE contact_requests (
+  id INTEGER PRIMARY KEY,
+  from_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  to_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  message TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  UNIQUE (from_account_id, to_account_id)
+);
+CREATE INDEX contact_requests_to ON contact_requests(to_account_id, id);
+CREATE TABLE rooms (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL CHECK (type IN ('my', 'direct', 'group')),
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  icon_preset TEXT NOT NULL DEFAULT 'group',
+  message_num INTEGER NOT NULL DEFAULT 0,
+  file_num INTEGER NOT NULL DEFAULT 0,
+  task_num INTEGER NOT NULL DEFAULT 0,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  last_update_time INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE memberships (
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  role TEXT NOT NULL CHECK (role IN ('admin', 'member', 'readonly')),
+  read_seq INTEGER NOT NULL DEFAULT 0,
+  fetched_seq INTEGER NOT NULL DEFAULT 0,
+  sticky INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (room_id, account_id)
+) WITHOUT ROWID;
+CREATE INDEX memberships_account ON memberships(account_id, room_id);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  seq INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  body TEXT NOT NULL,
+  send_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (room_id, seq)
+);
+CREATE INDEX messages_live ON messages(room_id, seq) WHERE deleted = 0;
+CREATE TABLE mentions (
+  account_id INTEGER NOT NULL,
+  room_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (account_id, room_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX mentions_room_seq ON mentions(room_id, seq);
+CREATE TABLE tasks (
+  id INTEGER PRIMARY KEY,
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  message_id INTEGER NOT NULL,
+  assignee_id INTEGER NOT NULL REFERENCES accounts(id),
+  assigned_by_id INTEGER NOT NULL REFERENCES accounts(id),
+  body TEXT NOT NULL,
+  limit_time INTEGER NOT NULL DEFAULT 0,
+  limit_type TEXT NOT NULL CHECK (limit_type IN ('none', 'date', 'time')),
+  status TEXT NOT NULL CHECK (status IN ('open', 'done')),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX tasks_room ON tasks(room_id, status, id);
+CREATE INDEX tasks_assignee ON tasks(assignee_id, status, id);
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  message_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  filename TEXT NOT NULL,
+  filesize INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  blob_key TEXT NOT NULL,
+  upload_time INTEGER NOT NULL
+);
+CREATE INDEX files_room ON files(room_id, id);
+CREATE TABLE room_links (
+  room_id INTEGER PRIMARY KEY REFERENCES rooms(id),
+  code TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  need_acceptance INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE events (
+  pos INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  room_id INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX events_room_pos ON events(room_id, pos);
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, kInitialSchema},
+};
+
+core::Result<int> current_version(Connection& connection) {
+  KAIWA_TRY(
+      connection.exec_script("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                             " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+  auto statement = connection.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!statement) {
+    return statement.error();
+  }
+  auto row = (*statement)->step();
+  if (!row) {
+    return row.error();
+  }
+  int version = static_cast<int>((*statement)->int64(0));
+  (*statement)->reset();
+  return version;
+}
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+core::Status migrate(Connection& connection) {
+  auto version = current_version(connection);
+  if (!version) {
+    return version.error();
+  }
+  if (*version > latest_schema_version()) {
+    return core::Error::conflict("database schema version " + std::to_string(*version) +
+                                 " is newer than this binary knows (" +
+                                 std::to_string(latest_schema_version()) + ")");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *version) {
+      continue;
+    }
+    std::string script = std::string("BEGIN IMMEDIATE;\n") + migration.sql +
+                         "\nINSERT INTO schema_migrations VALUES (" +
+                         std::to_string(migration.version) + ", strftime('%s','now'));\nCOMMIT;";
+    core::Status applied = connection.exec_script(script.c_str());
+    if (!applied) {
+      static_cast<void>(connection.exec_script("ROLLBACK"));
+      return applied;
+    }
+  }
+  return core::ok();
+}
+
+}  // namespace kaiwa::sqlite

@@ -1,0 +1,149 @@
+#include "adapters/sqlite/sqlite_store.h"
+
+#include "adapters/sqlite/sqlite_migrations.h"
+#include "adapters/sqlite/sqlite_store_tx.h"
+
+namespace kaiwa::sqlite {
+
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions& options) {
+  KAIWA_ASSIGN_OR_RETURN(auto writer, Connection::open(options.path, false));
+  KAIWA_TRY(migrate(*writer));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(writer)));
+}
+
+SqliteStore::SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer)
+    : options_(std::move(options)),
+      writer_(std::move(writer)),
+      message_ids_(options_.node_id),
+      writer_thread_([this] { writer_loop(); }) {}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  writer_thread_.join();
+}
+
+core::Status SqliteStore::run_write(const std::function<core::Status(ports::StoreTx&)>& fn) {
+  std::future<core::Status> done;
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) {
+      return core::Error::unavailable("The store is shutting down");
+    }
+    queue_.push_back(WriteJob{&fn, {}});
+    done = queue_.back().done.get_future();
+  }
+  queue_ready_.notify_one();
+  return done.get();
+}
+
+void SqliteStore::writer_loop() {
+  std::vector<WriteJob> batch;
+  while (true) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return;  // stopping, and every queued write was answered
+      }
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_batch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
+  auto fail_all = [&batch](const core::Error& error) {
+    for (WriteJob& job : batch) {
+      job.done.set_value(error);
+    }
+  };
+  core::Status begun = writer_->exec_script("BEGIN IMMEDIATE");
+  if (!begun) {
+    fail_all(begun.error());
+    return;
+  }
+  SqliteStoreTx tx(*writer_, &message_ids_);
+  std::vector<core::Status> outcomes;
+  outcomes.reserve(batch.size());
+  for (WriteJob& job : batch) {
+    core::Status outcome = writer_->exec_script("SAVEPOINT job");
+    if (outcome) {
+      try {
+        outcome = (*job.fn)(tx);
+      } catch (const std::exception& e) {
+        outcome = core::Error::internal(std::string("write failed: ") + e.what());
+      }
+      // A failed write leaves nothing behind; the others in the batch are unaffected.
+      core::Status closed = outcome ? writer_->exec_script("RELEASE job")
+                                    : writer_->exec_script("ROLLBACK TO job; RELEASE job");
+      if (!closed && outcome) {
+        outcome = closed;
+      }
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  core::Status committed = writer_->exec_script("COMMIT");
+  if (!committed) {
+    static_cast<void>(writer_->exec_script("ROLLBACK"));
+    fail_all(committed.error());
+    return;
+  }
+  {
+    std::lock_guard lock(queue_mutex_);
+    commits_ += 1;
+    committed_writes_ += batch.size();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done.set_value(std::move(outcomes[i]));
+  }
+}
+
+core::Status SqliteStore::run_read(const std::function<core::Status(ports::StoreTx&)>& fn) {
+  KAIWA_ASSIGN_OR_RETURN(auto reader, acquire_reader());
+  // One read transaction, so every query of fn sees the same committed snapshot.
+  core::Status result = reader->exec_script("BEGIN");
+  if (result) {
+    SqliteStoreTx tx(*reader, nullptr);
+    result = fn(tx);
+    static_cast<void>(reader->exec_script("COMMIT"));
+  }
+  release_reader(std::move(reader));
+  return result;
+}
+
+core::Result<std::unique_ptr<Connection>> SqliteStore::acquire_reader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return reader;
+    }
+  }
+  return Connection::open(options_.path, true);
+}
+
+void SqliteStore::release_reader(std::unique_ptr<Connection> reader) {
+  std::lock_guard lock(readers_mutex_);
+  idle_readers_.push_back(std::move(reader));
+}
+
+std::uint64_t SqliteStore::commits() const {
+  std::lock_guard lock(queue_mutex_);
+  return commits_;
+}
+
+std::uint64_t SqliteStore::committed_writes() const {
+  std::lock_guard lock(queue_mutex_);
+  return committed_writes_;
+}
+
+}  // namespace kaiwa::sqlite

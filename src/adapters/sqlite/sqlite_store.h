@@ -1,0 +1,81 @@
+// The embedded store: one SQLite database in WAL mode inside the data directory.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/sqlite/sqlite_connection.h"
+#include "core/snowflake.h"
+#include "ports/store.h"
+
+namespace kaiwa::sqlite {
+
+struct SqliteStoreOptions {
+  std::string path;
+  // Message id node (design.md §4); the embedded store is always a single node.
+  int node_id = 0;
+  // Upper bound on the writes one commit carries, so a burst cannot make one fsync wait forever.
+  std::size_t max_batch = 512;
+};
+
+// Thread-safe. Writes are queued to one writer thread, which runs every write queued so far inside
+// one transaction, each under its own savepoint, and commits them with one fsync (group commit):
+// a failing write rolls back alone, and every caller is answered only after the commit is durable.
+// Reads run concurrently on a pool of read-only connections (WAL readers never block the writer).
+class SqliteStore final : public ports::Store {
+ public:
+  // Opens the database, applies migrations and starts the writer thread.
+  static core::Result<std::unique_ptr<SqliteStore>> open(const SqliteStoreOptions& options);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  core::Status run_read(const std::function<core::Status(ports::StoreTx&)>& fn) override;
+  core::Status run_write(const std::function<core::Status(ports::StoreTx&)>& fn) override;
+
+  // Sizes of the commits made so far (for metrics and the benchmark).
+  std::uint64_t commits() const;
+  std::uint64_t committed_writes() const;
+
+ private:
+  struct WriteJob {
+    const std::function<core::Status(ports::StoreTx&)>* fn;
+    std::promise<core::Status> done;
+  };
+
+  SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer);
+  void writer_loop();
+  void commit_batch(std::vector<WriteJob>& batch);
+  core::Result<std::unique_ptr<Connection>> acquire_reader();
+  void release_reader(std::unique_ptr<Connection> reader);
+
+  // Constant after construction.
+  const SqliteStoreOptions options_;
+
+  // Touched only by the writer thread.
+  std::unique_ptr<Connection> writer_;
+  core::SnowflakeGenerator message_ids_;
+
+  // State below is protected by queue_mutex_.
+  mutable std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::deque<WriteJob> queue_;
+  bool stopping_ = false;
+  std::uint64_t commits_ = 0;
+  std::uint64_t committed_writes_ = 0;
+
+  // State below is protected by readers_mutex_.
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+
+  std::thread writer_thread_;
+};
+
+}  // namespace kaiwa::sqlite

@@ -1,0 +1,99 @@
+#include "api/chatwork/chatwork_api.h"
+
+#include "api/chatwork/handlers.h"
+
+namespace kaiwa::api::chatwork {
+
+std::string_view request_token(const edge::HttpRequest& request) {
+  std::string_view token = request.header("x-chatworktoken");
+  if (!token.empty()) {
+    return token;
+  }
+  std::string_view authorization = request.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() > kBearer.size() && authorization.substr(0, kBearer.size()) == kBearer) {
+    return authorization.substr(kBearer.size());
+  }
+  return {};
+}
+
+ChatworkApi::ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports::Clock& clock,
+                         ChatworkApiOptions options)
+    : context_{services, CodecContext{options.public_url}, options.empty_list_no_content},
+      crypto_(crypto),
+      clock_(clock),
+      rate_limiter_(options.rate_limit, options.rate_window) {}
+
+edge::HttpResponse ChatworkApi::handle(AuthedHandler handler, edge::HttpRequest& request) {
+  std::string_view token = request_token(request);
+  auto caller = context_.services.accounts.authenticate(token);
+  if (!caller) {
+    return error_response(401, "Invalid API token");
+  }
+  // Counted per token after authentication, so made-up tokens cannot grow the limiter's memory.
+  auto decision = rate_limiter_.hit(crypto_.token_digest(token), clock_.now_unix());
+  edge::HttpResponse response = decision.allowed ? handler(context_, *caller, request)
+                                                 : error_response(429, "Rate limit exceeded");
+  response.set_header("X-RateLimit-Limit", std::to_string(decision.limit));
+  response.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
+  response.set_header("X-RateLimit-Reset", std::to_string(decision.reset_unix));
+  return response;
+}
+
+edge::Handler ChatworkApi::authenticated(AuthedHandler handler) {
+  return [this, handler](edge::HttpRequest& request) { return handle(handler, request); };
+}
+
+// The one table of the /v2 surface. Literal segments come before {id} segments of the same
+// shape (messages/read before messages/{message_id}).
+void ChatworkApi::add_routes(edge::Router& router) {
+  struct Route {
+    const char* method;
+    const char* path;
+    AuthedHandler handler;
+  };
+
+  static constexpr Route kRoutes[] = {
+      {"GET", "/v2/me", get_me},
+      {"GET", "/v2/my/status", get_my_status},
+      {"GET", "/v2/my/tasks", get_my_tasks},
+      {"GET", "/v2/contacts", get_contacts},
+      {"GET", "/v2/incoming_requests", get_incoming_requests},
+      {"PUT", "/v2/incoming_requests/{request_id}", put_incoming_request},
+      {"DELETE", "/v2/incoming_requests/{request_id}", delete_incoming_request},
+      {"GET", "/v2/rooms", get_rooms},
+      {"POST", "/v2/rooms", post_rooms},
+      {"GET", "/v2/rooms/{room_id}", get_room},
+      {"PUT", "/v2/rooms/{room_id}", put_room},
+      {"DELETE", "/v2/rooms/{room_id}", delete_room},
+      {"GET", "/v2/rooms/{room_id}/members", get_room_members},
+      {"PUT", "/v2/rooms/{room_id}/members", put_room_members},
+      {"GET", "/v2/rooms/{room_id}/messages", get_room_messages},
+      {"POST", "/v2/rooms/{room_id}/messages", post_room_message},
+      {"PUT", "/v2/rooms/{room_id}/messages/read", put_room_messages_read},
+      {"PUT", "/v2/rooms/{room_id}/messages/unread", put_room_messages_unread},
+      {"GET", "/v2/rooms/{room_id}/messages/{message_id}", get_room_message},
+      {"PUT", "/v2/rooms/{room_id}/messages/{message_id}", put_room_message},
+      {"DELETE", "/v2/rooms/{room_id}/messages/{message_id}", delete_room_message},
+      {"GET", "/v2/rooms/{room_id}/tasks", get_room_tasks},
+      {"POST", "/v2/rooms/{room_id}/tasks", post_room_tasks},
+      {"GET", "/v2/rooms/{room_id}/tasks/{task_id}", get_room_task},
+      {"PUT", "/v2/rooms/{room_id}/tasks/{task_id}/status", put_room_task_status},
+      {"GET", "/v2/rooms/{room_id}/files", get_room_files},
+      {"POST", "/v2/rooms/{room_id}/files", post_room_file},
+      {"GET", "/v2/rooms/{room_id}/files/{file_id}", get_room_file},
+      {"GET", "/v2/rooms/{room_id}/link", get_room_link},
+      {"POST", "/v2/rooms/{room_id}/link", post_room_link},
+      {"PUT", "/v2/rooms/{room_id}/link", put_room_link},
+      {"DELETE", "/v2/rooms/{room_id}/link", delete_room_link},
+      // Kaiwa's extension (docs/api/kaiwa-openapi.yaml): contact requests must come from somewhere.
+      {"POST", "/kaiwa/v1/contact_requests", post_contact_request},
+  };
+  for (const Route& route : kRoutes) {
+    router.add(route.method, route.path, authenticated(route.handler));
+  }
+  router.add("GET", "/files/{file_id}/download",
+             [this](edge::HttpRequest& request) { return get_file_download(context_, request); });
+}
+
+}  // namespace kaiwa::api::chatwork

@@ -1,0 +1,42 @@
+// The /v2 surface: authentication, the rate limit and the route table in front of the handlers.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "api/chatwork/handler_support.h"
+#include "edge/rate_limiter.h"
+#include "edge/router.h"
+#include "ports/crypto.h"
+
+namespace kaiwa::api::chatwork {
+
+struct ChatworkApiOptions {
+  std::string public_url;
+  int rate_limit = 300;
+  std::chrono::seconds rate_window{300};
+  bool empty_list_no_content = true;
+};
+
+// Thread-safe once routes are added: handlers share only the (internally locked) rate limiter.
+class ChatworkApi {
+ public:
+  ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports::Clock& clock,
+              ChatworkApiOptions options);
+
+  void add_routes(edge::Router& router);
+
+ private:
+  edge::Handler authenticated(AuthedHandler handler);
+  edge::HttpResponse handle(AuthedHandler handler, edge::HttpRequest& request);
+
+  HandlerContext context_;
+  ports::Crypto& crypto_;
+  ports::Clock& clock_;
+  edge::RateLimiter rate_limiter_;
+};
+
+// The token of a request: X-ChatWorkToken, or an Authorization Bearer token.
+std::string_view request_token(const edge::HttpRequest& request);
+
+}  // namespace kaiwa::api::chatwork

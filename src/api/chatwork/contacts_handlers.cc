@@ -1,0 +1,47 @@
+// /contacts, /incoming_requests, and Kaiwa's extension for sending a contact request.
+#include "api/chatwork/handlers.h"
+
+namespace kaiwa::api::chatwork {
+
+edge::HttpResponse get_contacts(HandlerContext& ctx, core::AccountId caller, edge::HttpRequest&) {
+  KAIWA_ASSIGN_OR_RESPOND(auto contacts, ctx.services.contacts.list_contacts(caller));
+  return json_list(ctx, contacts, write_contact, ctx.empty_list_no_content);
+}
+
+edge::HttpResponse get_incoming_requests(HandlerContext& ctx, core::AccountId caller,
+                                         edge::HttpRequest&) {
+  KAIWA_ASSIGN_OR_RESPOND(auto requests, ctx.services.contacts.incoming_requests(caller));
+  return json_list(ctx, requests, write_incoming_request, ctx.empty_list_no_content);
+}
+
+edge::HttpResponse put_incoming_request(HandlerContext& ctx, core::AccountId caller,
+                                        edge::HttpRequest& request) {
+  KAIWA_ASSIGN_OR_RESPOND(std::int64_t id, path_id(request, "request_id"));
+  KAIWA_ASSIGN_OR_RESPOND(core::Contact contact,
+                          ctx.services.contacts.accept_request(caller, core::RequestId(id)));
+  Json json;
+  write_contact(json.writer(), contact);
+  return json_response(json.str());
+}
+
+edge::HttpResponse delete_incoming_request(HandlerContext& ctx, core::AccountId caller,
+                                           edge::HttpRequest& request) {
+  KAIWA_ASSIGN_OR_RESPOND(std::int64_t id, path_id(request, "request_id"));
+  KAIWA_RESPOND_IF_ERROR(ctx.services.contacts.reject_request(caller, core::RequestId(id)));
+  return no_content();
+}
+
+edge::HttpResponse post_contact_request(HandlerContext& ctx, core::AccountId caller,
+                                        edge::HttpRequest& request) {
+  KAIWA_ASSIGN_OR_RESPOND(RequestParams params, RequestParams::from(request));
+  KAIWA_ASSIGN_OR_RESPOND(auto target, params.optional_id("account_id"));
+  if (!target) {
+    return error_response(400, "Parameter 'account_id' is required");
+  }
+  KAIWA_ASSIGN_OR_RESPOND(core::RequestId id, ctx.services.contacts.send_request(
+                                                  caller, core::AccountId(*target),
+                                                  params.optional_text("message").value_or("")));
+  return id_response("request_id", id.value);
+}
+
+}  // namespace kaiwa::api::chatwork

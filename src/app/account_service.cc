@@ -1,0 +1,123 @@
+#include "app/account_service.h"
+
+#include "app/event_payload.h"
+#include "core/limits.h"
+#include "core/validation.h"
+
+namespace kaiwa::app {
+namespace {
+
+constexpr std::string_view kMyChatName = "マイチャット";
+constexpr std::size_t kMinPasswordChars = 8;
+constexpr std::size_t kMaxPasswordChars = 1024;
+constexpr std::size_t kMaxEmailChars = 254;
+
+core::Status validate_email(std::string_view email) {
+  KAIWA_TRY(core::validate_text("email", email, 3, kMaxEmailChars));
+  auto at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
+      email.find_first_of(" \t\r\n") != std::string_view::npos) {
+    return core::Error::invalid_argument("Parameter 'email' is not an email address");
+  }
+  return core::ok();
+}
+
+}  // namespace
+
+core::Result<core::OrganizationId> AccountService::create_organization(std::string_view name) {
+  KAIWA_TRY(core::validate_text("name", name, 1, core::kMaxRoomNameChars));
+  const std::int64_t now = deps_.clock.now_unix();
+  return deps_.store.write([&](ports::StoreTx& tx) { return tx.insert_organization(name, now); });
+}
+
+core::Result<CreatedAccount> AccountService::create_account(
+    core::OrganizationId organization, std::string_view name, std::string_view email,
+    std::optional<std::string_view> password) {
+  KAIWA_TRY(core::validate_text("name", name, 1, core::kMaxRoomNameChars));
+  KAIWA_TRY(validate_email(email));
+  std::string password_hash;
+  if (password) {
+    KAIWA_TRY(core::validate_text("password", *password, kMinPasswordChars, kMaxPasswordChars));
+    KAIWA_ASSIGN_OR_RETURN(password_hash, deps_.crypto.hash_password(*password));
+  }
+  std::string token = deps_.crypto.new_api_token();
+  std::string digest = deps_.crypto.token_digest(token);
+  const std::int64_t now_ms = deps_.clock.now_unix_ms();
+  const std::int64_t now = now_ms / 1000;
+  return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<CreatedAccount> {
+    KAIWA_ASSIGN_OR_RETURN(bool org_exists, tx.organization_exists(organization));
+    if (!org_exists) {
+      return core::Error::not_found("Organization not found");
+    }
+    ports::NewAccount row{organization, std::string(name), std::string(email), password_hash, now};
+    KAIWA_ASSIGN_OR_RETURN(core::AccountId account, tx.insert_account(row));
+    core::Room my_chat;
+    my_chat.type = core::RoomType::kMy;
+    my_chat.name = kMyChatName;
+    my_chat.icon_preset = "group";
+    KAIWA_ASSIGN_OR_RETURN(core::RoomId room, tx.insert_room(my_chat, now));
+    KAIWA_TRY(tx.put_membership(core::Membership{room, account, core::Role::kAdmin, 0, 0, false}));
+    KAIWA_TRY(tx.set_my_room(account, room));
+    KAIWA_TRY(tx.insert_token(account, digest, now));
+    KAIWA_TRY(record_event(
+        tx, "room_created", room,
+        EventPayload().add("room_id", room.value).add("account_id", account.value), now_ms));
+    return CreatedAccount{account, room, token};
+  });
+}
+
+core::Result<std::string> AccountService::create_token(core::AccountId account) {
+  std::string token = deps_.crypto.new_api_token();
+  std::string digest = deps_.crypto.token_digest(token);
+  const std::int64_t now = deps_.clock.now_unix();
+  return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<std::string> {
+    KAIWA_ASSIGN_OR_RETURN(auto found, tx.find_account(account));
+    if (!found) {
+      return core::Error::not_found("Account not found");
+    }
+    KAIWA_TRY(tx.insert_token(account, digest, now));
+    return token;
+  });
+}
+
+core::Status AccountService::revoke_token(std::string_view token) {
+  std::string digest = deps_.crypto.token_digest(token);
+  const std::int64_t now = deps_.clock.now_unix();
+  auto revoked = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
+    KAIWA_ASSIGN_OR_RETURN(bool found, tx.revoke_token(digest, now));
+    if (!found) {
+      return core::Error::not_found("Token not found");
+    }
+    return true;
+  });
+  if (!revoked) {
+    return revoked.error();
+  }
+  return core::ok();
+}
+
+core::Result<core::AccountId> AccountService::authenticate(std::string_view token) {
+  if (token.empty() || token.size() > 256) {
+    return core::Error::unauthenticated("Invalid API token");
+  }
+  std::string digest = deps_.crypto.token_digest(token);
+  KAIWA_ASSIGN_OR_RETURN(auto account, deps_.store.read([&](ports::StoreTx& tx) {
+    return tx.find_account_by_token(digest);
+  }));
+  if (!account) {
+    return core::Error::unauthenticated("Invalid API token");
+  }
+  return *account;
+}
+
+core::Result<core::Account> AccountService::me(core::AccountId caller) {
+  return deps_.store.read([&](ports::StoreTx& tx) -> core::Result<core::Account> {
+    KAIWA_ASSIGN_OR_RETURN(auto account, tx.find_account(caller));
+    if (!account) {
+      return core::Error::not_found("Account not found");
+    }
+    return std::move(*account);
+  });
+}
+
+}  // namespace kaiwa::app

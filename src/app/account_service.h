@@ -1,0 +1,43 @@
+// Use cases of organizations, accounts and API tokens: administration and authentication.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/dependencies.h"
+#include "core/account.h"
+#include "core/result.h"
+
+namespace kaiwa::app {
+
+struct CreatedAccount {
+  core::AccountId account_id;
+  core::RoomId my_room_id;
+  std::string api_token;
+};
+
+// Thread-safe (stateless beyond its dependencies).
+class AccountService {
+ public:
+  explicit AccountService(Dependencies deps) : deps_(std::move(deps)) {}
+
+  core::Result<core::OrganizationId> create_organization(std::string_view name);
+  // Creates the account with its My Chat and a first API token (returned once, stored hashed).
+  // Errors: kNotFound unknown organization; kInvalidArgument bad name/email/password;
+  // kConflict email taken.
+  core::Result<CreatedAccount> create_account(core::OrganizationId organization,
+                                              std::string_view name, std::string_view email,
+                                              std::optional<std::string_view> password);
+  core::Result<std::string> create_token(core::AccountId account);
+  // Errors: kNotFound when no live token matches.
+  core::Status revoke_token(std::string_view token);
+
+  // The account a token belongs to. Errors: kUnauthenticated.
+  core::Result<core::AccountId> authenticate(std::string_view token);
+  core::Result<core::Account> me(core::AccountId caller);
+
+ private:
+  Dependencies deps_;
+};
+
+}  // namespace kaiwa::app

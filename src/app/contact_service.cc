@@ -1,0 +1,126 @@
+#include "app/contact_service.h"
+
+#include "app/event_payload.h"
+#include "core/limits.h"
+#include "core/validation.h"
+
+namespace kaiwa::app {
+namespace {
+
+// Creates the direct chat of a and b and records them as contacts, in the caller's transaction.
+core::Result<core::RoomId> connect(ports::StoreTx& tx, core::AccountId a, core::AccountId b,
+                                   std::int64_t now_ms) {
+  core::Room direct;
+  direct.type = core::RoomType::kDirect;
+  direct.icon_preset = "group";
+  KAIWA_ASSIGN_OR_RETURN(core::RoomId room, tx.insert_room(direct, now_ms / 1000));
+  KAIWA_TRY(tx.put_membership(core::Membership{room, a, core::Role::kAdmin, 0, 0, false}));
+  KAIWA_TRY(tx.put_membership(core::Membership{room, b, core::Role::kAdmin, 0, 0, false}));
+  KAIWA_TRY(tx.insert_contact(a, b, room));
+  KAIWA_TRY(record_event(tx, "contact_added", room,
+                         EventPayload().add("account_id", a.value).add("contact_id", b.value),
+                         now_ms));
+  return room;
+}
+
+core::Status require_account(ports::StoreTx& tx, core::AccountId id) {
+  KAIWA_ASSIGN_OR_RETURN(auto account, tx.find_account(id));
+  if (!account) {
+    return core::Error::not_found("Account not found");
+  }
+  return core::ok();
+}
+
+}  // namespace
+
+core::Result<std::vector<core::Contact>> ContactService::list_contacts(core::AccountId caller) {
+  return deps_.store.read([&](ports::StoreTx& tx) { return tx.list_contacts(caller); });
+}
+
+core::Status ContactService::add_contact(core::AccountId a, core::AccountId b) {
+  if (a == b) {
+    return core::Error::invalid_argument("An account cannot be its own contact");
+  }
+  const std::int64_t now_ms = deps_.clock.now_unix_ms();
+  auto added = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
+    KAIWA_TRY(require_account(tx, a));
+    KAIWA_TRY(require_account(tx, b));
+    KAIWA_ASSIGN_OR_RETURN(bool already, tx.are_contacts(a, b));
+    if (already) {
+      return false;
+    }
+    KAIWA_TRY(connect(tx, a, b, now_ms));
+    return true;
+  });
+  if (!added) {
+    return added.error();
+  }
+  return core::ok();
+}
+
+core::Result<core::RequestId> ContactService::send_request(core::AccountId caller,
+                                                           core::AccountId target,
+                                                           std::string_view message) {
+  KAIWA_TRY(core::validate_text("message", message, 0, core::kMaxMessageChars));
+  if (caller == target) {
+    return core::Error::invalid_argument("You cannot send a contact request to yourself");
+  }
+  const std::int64_t now = deps_.clock.now_unix();
+  return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<core::RequestId> {
+    KAIWA_TRY(require_account(tx, target));
+    KAIWA_ASSIGN_OR_RETURN(bool already, tx.are_contacts(caller, target));
+    if (already) {
+      return core::Error::invalid_argument("This account is already a contact");
+    }
+    auto request = tx.insert_contact_request(caller, target, message, now);
+    if (!request && request.error().is(core::ErrorCode::kConflict)) {
+      return core::Error::invalid_argument(request.error().message);
+    }
+    return request;
+  });
+}
+
+core::Result<std::vector<core::ContactRequest>> ContactService::incoming_requests(
+    core::AccountId caller) {
+  return deps_.store.read(
+      [&](ports::StoreTx& tx) { return tx.list_incoming_requests(caller, core::kMaxListedItems); });
+}
+
+core::Result<core::Contact> ContactService::accept_request(core::AccountId caller,
+                                                           core::RequestId request) {
+  const std::int64_t now_ms = deps_.clock.now_unix_ms();
+  return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<core::Contact> {
+    KAIWA_ASSIGN_OR_RETURN(auto pending, tx.find_contact_request(request));
+    if (!pending || pending->to != caller) {
+      return core::Error::not_found("Contact request not found");
+    }
+    KAIWA_TRY(tx.delete_contact_request(request));
+    KAIWA_ASSIGN_OR_RETURN(bool already, tx.are_contacts(caller, pending->from));
+    if (already) {
+      return core::Error::invalid_argument("This account is already a contact");
+    }
+    KAIWA_ASSIGN_OR_RETURN(core::RoomId room, connect(tx, caller, pending->from, now_ms));
+    KAIWA_ASSIGN_OR_RETURN(auto requester, tx.find_account(pending->from));
+    if (!requester) {
+      return core::Error::not_found("Account not found");
+    }
+    return core::Contact{std::move(*requester), room};
+  });
+}
+
+core::Status ContactService::reject_request(core::AccountId caller, core::RequestId request) {
+  auto rejected = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
+    KAIWA_ASSIGN_OR_RETURN(auto pending, tx.find_contact_request(request));
+    if (!pending || pending->to != caller) {
+      return core::Error::not_found("Contact request not found");
+    }
+    KAIWA_TRY(tx.delete_contact_request(request));
+    return true;
+  });
+  if (!rejected) {
+    return rejected.error();
+  }
+  return core::ok();
+}
+
+}  // namespace kaiwa::app

@@ -1,0 +1,18 @@
+// Sizes Kaiwa enforces on input (design.md §4, api notes §2).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace kaiwa::core {
+
+inline constexpr std::size_t kMaxMessageChars = 65535;
+inline constexpr std::size_t kMaxRoomNameChars = 255;
+inline constexpr std::size_t kMaxDescriptionChars = 65535;
+inline constexpr std::size_t kMaxLinkCodeChars = 50;
+inline constexpr std::size_t kMaxIdsInList = 100;
+inline constexpr std::size_t kMaxListedItems = 100;
+inline constexpr std::size_t kMaxFilenameBytes = 255;
+inline constexpr std::int64_t kDefaultMaxUploadBytes = 5 * 1024 * 1024;
+
+}  // namespace kaiwa::core

@@ -1,0 +1,253 @@
+#include "edge/http_server.h"
+
+#include <mutex>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kaiwa::edge {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  RequestHandler handler;
+  ErrorResponder error_responder;
+  asio::io_context io{options.io_threads};
+  asio::thread_pool workers{static_cast<std::size_t>(options.worker_threads)};
+  tcp::acceptor acceptor{io};
+  std::vector<std::thread> threads;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+  std::mutex stop_mutex;
+  bool stopped = false;
+
+  Impl(HttpServerOptions o, RequestHandler h, ErrorResponder e)
+      : options(std::move(o)), handler(std::move(h)), error_responder(std::move(e)) {}
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(tcp::socket socket);
+  asio::awaitable<HttpResponse> run_handler(HttpRequest& request);
+};
+
+namespace {
+
+HttpRequest to_request(http::request<http::string_body>& message) {
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  std::string_view target = message.target();
+  auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    request.query = std::string(target.substr(question + 1));
+  }
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  return request;
+}
+
+http::response<http::string_body> to_message(HttpResponse&& response, unsigned version,
+                                             bool keep_alive) {
+  http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+  message.set(http::field::server, "kaiwa");
+  if (!response.content_type.empty()) {
+    message.set(http::field::content_type, response.content_type);
+  }
+  for (auto& [name, value] : response.headers) {
+    message.insert(name, value);
+  }
+  message.body() = std::move(response.body);
+  message.keep_alive(keep_alive && !response.close);
+  message.prepare_payload();
+  return message;
+}
+
+bool is_multipart(std::string_view content_type) {
+  constexpr std::string_view kMultipart = "multipart/form-data";
+  if (content_type.size() < kMultipart.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < kMultipart.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(content_type[i])) != kMultipart[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+asio::awaitable<HttpResponse> HttpServer::Impl::run_handler(HttpRequest& request) {
+  // Hop onto the worker pool, where blocking on the store is allowed; co_spawn's completion
+  // brings the result back to this connection's strand.
+  co_return co_await asio::co_spawn(
+      workers,
+      [this, &request]() -> asio::awaitable<HttpResponse> {
+        try {
+          co_return handler(request);
+        } catch (const std::exception& e) {
+          spdlog::error("{{\"msg\":\"handler failed\",\"path\":\"{}\",\"error\":\"{}\"}}",
+                        request.path, e.what());
+          co_return error_responder(500, "Internal server error");
+        }
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  while (!stopping.load()) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    stream.expires_after(options.idle_timeout);
+    co_await http::async_read_header(stream, buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      break;  // closed, idle timeout, or a malformed header: nothing to answer
+    }
+    const bool upload = is_multipart(parser.get()[http::field::content_type]);
+    const std::size_t limit = upload ? options.max_upload_body_bytes : options.max_body_bytes;
+    parser.body_limit(limit);
+    in_flight.fetch_add(1);
+    std::optional<HttpResponse> response;
+    const unsigned version = parser.get().version();
+    if (parser.content_length() && *parser.content_length() > limit) {
+      response = error_responder(413, "The request body is too large");
+      response->close = true;
+    } else {
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::body_limit) {
+        response = error_responder(413, "The request body is too large");
+        response->close = true;
+      } else if (ec) {
+        in_flight.fetch_sub(1);
+        break;
+      }
+    }
+    bool keep_alive = parser.get().keep_alive();
+    if (!response) {
+      HttpRequest request = to_request(parser.get());
+      response = co_await run_handler(request);
+    }
+    auto message = to_message(std::move(*response), version, keep_alive && !stopping.load());
+    keep_alive = message.keep_alive();
+    co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+    in_flight.fetch_sub(1);
+    if (ec || !keep_alive) {
+      break;
+    }
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> HttpServer::Impl::accept_loop() {
+  while (!stopping.load()) {
+    beast::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(
+        asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping.load()) {
+        co_return;
+      }
+      // Out of descriptors or a transient failure: keep serving what we have.
+      spdlog::warn("{{\"msg\":\"accept failed\",\"error\":\"{}\"}}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+  }
+}
+
+HttpServer::HttpServer(HttpServerOptions options, RequestHandler handler,
+                       ErrorResponder error_responder)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler),
+                                   std::move(error_responder))) {}
+
+HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
+
+core::Result<std::uint16_t> HttpServer::bind() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) {
+    return core::Error::invalid_argument("invalid listen address: " + impl_->options.host);
+  }
+  tcp::endpoint endpoint(address, impl_->options.port);
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) {
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    impl_->acceptor.bind(endpoint, ec);
+  }
+  if (!ec) {
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return core::Error::unavailable("cannot listen on " + impl_->options.host + ":" +
+                                    std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void HttpServer::serve() {
+  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  for (int i = 0; i < impl_->options.io_threads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+}
+
+void HttpServer::stop(std::chrono::milliseconds grace) {
+  std::lock_guard lock(impl_->stop_mutex);
+  if (impl_->stopped) {
+    return;
+  }
+  impl_->stopped = true;
+  impl_->stopping.store(true);
+  asio::post(impl_->io, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  impl_->io.stop();
+  for (std::thread& thread : impl_->threads) {
+    if (thread.joinable()) {
+      thread.join();
+    }
+  }
+  impl_->workers.join();
+}
+
+void HttpServer::wait_for_signal(std::chrono::milliseconds grace) {
+  asio::io_context signals_io;
+  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](const beast::error_code&, int) {});
+  signals_io.run();
+  spdlog::info("{{\"msg\":\"shutting down\"}}");
+  stop(grace);
+}
+
+}  // namespace kaiwa::edge

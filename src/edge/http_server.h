@@ -1,0 +1,60 @@
+// The HTTP/1.1 listener and its sessions (Boost.Beast on Asio, C++20 coroutines).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "edge/http_types.h"
+
+namespace kaiwa::edge {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int io_threads = 2;
+  // Threads that run handlers, which may block on the store (design.md §5). Enough of them lets
+  // concurrent writes meet in one group commit.
+  int worker_threads = 64;
+  std::size_t max_body_bytes = 1024 * 1024;
+  // multipart/form-data bodies (uploads) may be this large.
+  std::size_t max_upload_body_bytes = 5 * 1024 * 1024 + 64 * 1024;
+  std::chrono::seconds idle_timeout{60};
+};
+
+using RequestHandler = std::function<HttpResponse(HttpRequest&)>;
+// Builds the response for a request the server refuses before any handler runs (413, 400).
+using ErrorResponder = std::function<HttpResponse(int status, std::string_view message)>;
+
+// Thread-safe: start once, then stop from any thread (e.g. a signal handler's executor).
+// Each connection is a coroutine on its own strand; handlers run on the worker pool and the
+// response is written back on the connection's strand.
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, RequestHandler handler, ErrorResponder error_responder);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds the listening socket; returns the bound port (useful with port 0). Nothing is
+  // accepted until serve(), so the caller can finish wiring with the real port known.
+  core::Result<std::uint16_t> bind();
+  // Starts accepting and serving on the I/O threads; returns at once.
+  void serve();
+  // Stops accepting, waits up to grace for in-flight requests, then stops every thread.
+  void stop(std::chrono::milliseconds grace);
+  // Blocks until SIGINT or SIGTERM arrives, then stops gracefully.
+  void wait_for_signal(std::chrono::milliseconds grace);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kaiwa::edge

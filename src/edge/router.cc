@@ -1,0 +1,59 @@
+#include "edge/router.h"
+
+namespace kaiwa::edge {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) {
+      end = path.size();
+    }
+    if (end > start) {
+      segments.push_back(path.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return segments;
+}
+
+void Router::add(std::string method, std::string_view pattern, Handler handler) {
+  std::vector<std::string> segments;
+  for (std::string_view segment : split_path(pattern)) {
+    segments.emplace_back(segment);
+  }
+  routes_.push_back(Route{std::move(method), std::move(segments), std::move(handler)});
+}
+
+Router::Match Router::match(HttpRequest& request) const {
+  const auto segments = split_path(request.path);
+  Match result;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) {
+      continue;
+    }
+    std::vector<std::pair<std::string, std::string>> params;
+    bool matched = true;
+    for (std::size_t i = 0; i < segments.size() && matched; ++i) {
+      const std::string& expected = route.segments[i];
+      if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
+        params.emplace_back(expected.substr(1, expected.size() - 2), std::string(segments[i]));
+      } else {
+        matched = expected == segments[i];
+      }
+    }
+    if (!matched) {
+      continue;
+    }
+    if (route.method != request.method) {
+      result.kind = MatchKind::kNoMethod;
+      continue;
+    }
+    request.path_params = std::move(params);
+    return Match{MatchKind::kFound, &route.handler};
+  }
+  return result;
+}
+
+}  // namespace kaiwa::edge

@@ -1,0 +1,218 @@
+// Store: the durable state of Kaiwa, reached through transactions of domain operations.
+// A use case runs a function against a StoreTx; the adapter decides how (SQLite: one writer thread
+// with group commit and WAL readers; PostgreSQL: a pooled connection).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/account.h"
+#include "core/ids.h"
+#include "core/message.h"
+#include "core/result.h"
+#include "core/room.h"
+
+namespace kaiwa::ports {
+
+struct NewAccount {
+  core::OrganizationId organization_id;
+  std::string name;
+  std::string login_mail;
+  std::string password_hash;
+  std::int64_t created_at = 0;
+};
+
+struct UnreadCounts {
+  std::int64_t unread_num = 0;
+  std::int64_t mention_num = 0;
+};
+
+struct MyStatus {
+  std::int64_t unread_room_num = 0;
+  std::int64_t mention_room_num = 0;
+  std::int64_t mytask_room_num = 0;
+  std::int64_t unread_num = 0;
+  std::int64_t mention_num = 0;
+  std::int64_t mytask_num = 0;
+};
+
+struct TaskFilter {
+  std::optional<core::AccountId> assignee;
+  std::optional<core::AccountId> assigned_by;
+  core::TaskStatus status = core::TaskStatus::kOpen;
+  std::size_t limit = 100;
+};
+
+struct PendingContactRequest {
+  core::RequestId id;
+  core::AccountId from;
+  core::AccountId to;
+};
+
+// Operations of one transaction. Every method may also fail with kUnavailable/kInternal when the
+// backend does; methods that write fail with kInternal inside a read transaction.
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+
+  // --- Organizations, accounts, tokens
+  virtual core::Result<core::OrganizationId> insert_organization(std::string_view name,
+                                                                 std::int64_t now) = 0;
+  virtual core::Result<bool> organization_exists(core::OrganizationId id) = 0;
+  // Errors: kConflict when login_mail is taken.
+  virtual core::Result<core::AccountId> insert_account(const NewAccount& account) = 0;
+  virtual core::Status set_my_room(core::AccountId account, core::RoomId room) = 0;
+  virtual core::Result<std::optional<core::Account>> find_account(core::AccountId id) = 0;
+  virtual core::Result<std::optional<core::AccountId>> find_account_by_token(
+      std::string_view token_digest) = 0;
+  virtual core::Status insert_token(core::AccountId account, std::string_view token_digest,
+                                    std::int64_t now) = 0;
+  // Returns false when no live token has this digest.
+  virtual core::Result<bool> revoke_token(std::string_view token_digest, std::int64_t now) = 0;
+
+  // --- Contacts and contact requests
+  virtual core::Result<bool> are_contacts(core::AccountId a, core::AccountId b) = 0;
+  // Records the contact in both directions, sharing the direct chat room.
+  virtual core::Status insert_contact(core::AccountId a, core::AccountId b, core::RoomId room) = 0;
+  virtual core::Result<std::vector<core::Contact>> list_contacts(core::AccountId account) = 0;
+  // Errors: kConflict when from already has a pending request to `to`.
+  virtual core::Result<core::RequestId> insert_contact_request(core::AccountId from,
+                                                               core::AccountId to,
+                                                               std::string_view message,
+                                                               std::int64_t now) = 0;
+  virtual core::Result<std::optional<PendingContactRequest>> find_contact_request(
+      core::RequestId id) = 0;
+  virtual core::Status delete_contact_request(core::RequestId id) = 0;
+  virtual core::Result<std::vector<core::ContactRequest>> list_incoming_requests(
+      core::AccountId to, std::size_t limit) = 0;
+
+  // --- Rooms and memberships
+  virtual core::Result<core::RoomId> insert_room(const core::Room& room, std::int64_t now) = 0;
+  virtual core::Result<std::optional<core::Room>> find_room(core::RoomId id) = 0;
+  // Writes name, description, icon_preset and last_update_time.
+  virtual core::Status update_room(const core::Room& room) = 0;
+  // Deletes the room with its memberships, messages, mentions, tasks, files and link.
+  virtual core::Status delete_room(core::RoomId id) = 0;
+  virtual core::Result<std::optional<core::Membership>> find_membership(
+      core::RoomId room, core::AccountId account) = 0;
+  // Inserts a membership, or changes the role of an existing one (read state is kept).
+  virtual core::Status put_membership(const core::Membership& membership) = 0;
+  virtual core::Status delete_membership(core::RoomId room, core::AccountId account) = 0;
+  virtual core::Result<std::vector<core::Member>> list_members(core::RoomId room) = 0;
+  virtual core::Result<std::vector<core::RoomView>> list_room_views(core::AccountId account) = 0;
+  virtual core::Result<std::optional<core::RoomView>> find_room_view(core::RoomId room,
+                                                                     core::AccountId account) = 0;
+  virtual core::Status set_read_seq(core::RoomId room, core::AccountId account,
+                                    std::int64_t seq) = 0;
+  virtual core::Status set_fetched_seq(core::RoomId room, core::AccountId account,
+                                       std::int64_t seq) = 0;
+  virtual core::Result<UnreadCounts> unread_counts(core::RoomId room, core::AccountId account) = 0;
+  virtual core::Result<MyStatus> my_status(core::AccountId account) = 0;
+
+  // --- Messages
+  // A time-ordered id, unique across the store; write transactions only.
+  virtual core::Result<core::MessageId> allocate_message_id(std::int64_t now_ms) = 0;
+  // Appends message (id, room_id, account.id, body, send_time set) as the room's next seq,
+  // records its mentions, and bumps the room's message_num and last_update_time. Returns the seq.
+  virtual core::Result<std::int64_t> insert_message(
+      const core::Message& message, const std::vector<core::AccountId>& mentioned) = 0;
+  // Live (not deleted) message of that room, or nullopt.
+  virtual core::Result<std::optional<core::Message>> find_message(core::RoomId room,
+                                                                  core::MessageId id) = 0;
+  // Live messages with seq > after_seq, oldest first, at most limit.
+  virtual core::Result<std::vector<core::Message>> list_messages_after(core::RoomId room,
+                                                                       std::int64_t after_seq,
+                                                                       std::size_t limit) = 0;
+  // The newest live messages, returned oldest first.
+  virtual core::Result<std::vector<core::Message>> list_latest_messages(core::RoomId room,
+                                                                        std::size_t limit) = 0;
+  virtual core::Status update_message(const core::Message& message,
+                                      const std::vector<core::AccountId>& mentioned) = 0;
+  virtual core::Status delete_message(core::RoomId room, core::MessageId id) = 0;
+
+  // --- Tasks
+  virtual core::Result<core::TaskId> insert_task(const core::Task& task, std::int64_t now) = 0;
+  virtual core::Result<std::optional<core::Task>> find_task(core::RoomId room, core::TaskId id) = 0;
+  virtual core::Result<std::vector<core::Task>> list_room_tasks(core::RoomId room,
+                                                                const TaskFilter& filter) = 0;
+  // Tasks across all rooms the assignee is still a member of.
+  virtual core::Result<std::vector<core::Task>> list_account_tasks(const TaskFilter& filter) = 0;
+  virtual core::Status set_task_status(core::TaskId id, core::TaskStatus status) = 0;
+  virtual core::Status delete_tasks_of_assignee(core::RoomId room, core::AccountId assignee) = 0;
+
+  // --- Files
+  virtual core::Result<core::FileId> insert_file(const core::File& file) = 0;
+  virtual core::Result<std::optional<core::File>> find_file(core::RoomId room, core::FileId id) = 0;
+  virtual core::Result<std::optional<core::File>> find_file_by_id(core::FileId id) = 0;
+  virtual core::Result<std::vector<core::File>> list_files(core::RoomId room,
+                                                           std::optional<core::AccountId> uploader,
+                                                           std::size_t limit) = 0;
+  virtual core::Status delete_files_of_uploader(core::RoomId room, core::AccountId uploader) = 0;
+
+  // --- Invitation links
+  virtual core::Result<std::optional<core::RoomLink>> find_link(core::RoomId room) = 0;
+  virtual core::Result<std::optional<core::RoomLink>> find_link_by_code(std::string_view code) = 0;
+  virtual core::Status put_link(const core::RoomLink& link) = 0;
+  virtual core::Status delete_link(core::RoomId room) = 0;
+
+  // --- Settings that belong to the deployment (e.g. the URL-signing secret)
+  virtual core::Result<std::optional<std::string>> find_setting(std::string_view key) = 0;
+  virtual core::Status put_setting(std::string_view key, std::string_view value) = 0;
+
+  // --- Event log (design.md §4): appended in the same transaction as the change it records.
+  // Returns the event's store-wide, strictly increasing position.
+  virtual core::Result<std::int64_t> append_event(std::string_view type, core::RoomId room,
+                                                  std::string_view payload_json,
+                                                  std::int64_t now_ms) = 0;
+};
+
+// Thread-safe: any thread may run transactions concurrently.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs fn against a consistent snapshot of committed state.
+  virtual core::Status run_read(const std::function<core::Status(StoreTx&)>& fn) = 0;
+
+  // Runs fn inside a write transaction and returns once the change is durable (committed and
+  // fsync'd). If fn fails, nothing it wrote persists. Concurrent callers may share one commit.
+  virtual core::Status run_write(const std::function<core::Status(StoreTx&)>& fn) = 0;
+
+  // Typed helpers: fn returns Result<T>; so does the call.
+  template <typename F>
+  auto read(F&& fn) {
+    return run_typed(std::forward<F>(fn), false);
+  }
+
+  template <typename F>
+  auto write(F&& fn) {
+    return run_typed(std::forward<F>(fn), true);
+  }
+
+ private:
+  template <typename F>
+  auto run_typed(F&& fn, bool is_write) -> std::invoke_result_t<F, StoreTx&> {
+    using R = std::invoke_result_t<F, StoreTx&>;
+    std::optional<R> out;
+    auto body = [&](StoreTx& tx) -> core::Status {
+      out.emplace(fn(tx));
+      if (!out->has_value()) {
+        return out->error();
+      }
+      return core::ok();
+    };
+    core::Status status = is_write ? run_write(body) : run_read(body);
+    if (!status) {
+      return R(status.error());
+    }
+    return std::move(*out);
+  }
+};
+
+}  // namespace kaiwa::ports

@@ -1,0 +1,22 @@
+// Settings of `kaiwa serve` and `kaiwa admin`, from flags or KAIWA_* environment variables.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kaiwa::server {
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:8080";
+  // Base of URLs handed to clients; derived from listen when empty.
+  std::string public_url;
+  int rate_limit = 300;
+  int rate_window_seconds = 300;
+  int io_threads = 2;
+  int worker_threads = 64;
+  std::int64_t max_upload_bytes = 5 * 1024 * 1024;
+  bool empty_list_no_content = true;
+};
+
+}  // namespace kaiwa::server

@@ -1,0 +1,155 @@
+// kaiwa: the business chat server. `kaiwa serve` runs it; `kaiwa admin` administers it.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "api/chatwork/chatwork_api.h"
+#include "api/chatwork/error_mapping.h"
+#include "edge/http_server.h"
+#include "edge/router.h"
+#include "server/admin_commands.h"
+#include "server/wiring.h"
+
+namespace kaiwa::server {
+namespace {
+
+bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return false;
+  }
+  host = listen.substr(0, colon);
+  try {
+    int value = std::stoi(listen.substr(colon + 1));
+    if (value < 0 || value > 65535) {
+      return false;
+    }
+    port = static_cast<std::uint16_t>(value);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return !host.empty();
+}
+
+edge::HttpResponse plain_text(int status, std::string body) {
+  edge::HttpResponse response;
+  response.status = status;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = std::move(body);
+  return response;
+}
+
+int serve(Config config) {
+  edge::HttpServerOptions options;
+  if (!split_listen(config.listen, options.host, options.port)) {
+    std::cerr << "invalid --listen " << config.listen << " (expected HOST:PORT)" << std::endl;
+    return 2;
+  }
+  options.io_threads = config.io_threads;
+  options.worker_threads = config.worker_threads;
+  options.max_upload_body_bytes = static_cast<std::size_t>(config.max_upload_bytes) + 64 * 1024;
+
+  edge::Router router;
+  auto dispatch = [&router](edge::HttpRequest& request) {
+    auto match = router.match(request);
+    if (match.kind == edge::Router::MatchKind::kFound) {
+      return (*match.handler)(request);
+    }
+    if (match.kind == edge::Router::MatchKind::kNoMethod) {
+      return api::chatwork::error_response(405, "Method not allowed");
+    }
+    return api::chatwork::error_response(404, "Not found");
+  };
+  edge::HttpServer server(options, dispatch, [](int status, std::string_view message) {
+    return api::chatwork::error_response(status, message);
+  });
+  auto port = server.bind();
+  if (!port) {
+    spdlog::error("{{\"msg\":\"cannot listen\",\"error\":\"{}\"}}", port.error().message);
+    return 2;
+  }
+  const std::string url = "http://" + options.host + ":" + std::to_string(*port);
+  if (config.public_url.empty()) {
+    config.public_url = url;
+  }
+  auto application = open_application(config);
+  if (!application) {
+    spdlog::error("{{\"msg\":\"cannot open data directory\",\"error\":\"{}\"}}",
+                  application.error().message);
+    return 2;
+  }
+  Application& parts = **application;
+  api::chatwork::ChatworkApi chatwork(
+      api::chatwork::ChatworkServices{*parts.accounts, *parts.contacts, *parts.rooms,
+                                      *parts.messages, *parts.tasks, *parts.files},
+      *parts.crypto, parts.clock,
+      api::chatwork::ChatworkApiOptions{config.public_url, config.rate_limit,
+                                        std::chrono::seconds(config.rate_window_seconds),
+                                        config.empty_list_no_content});
+  router.add("GET", "/healthz", [](edge::HttpRequest&) { return plain_text(200, "ok\n"); });
+  router.add("GET", "/readyz", [](edge::HttpRequest&) { return plain_text(200, "ready\n"); });
+  chatwork.add_routes(router);
+
+  server.serve();
+  std::cout << "{\"event\":\"ready\",\"url\":\"" << url << "\"}" << std::endl;
+  spdlog::info("{{\"msg\":\"ready\",\"url\":\"{}\",\"data\":\"{}\"}}", url, config.data_dir);
+  server.wait_for_signal(std::chrono::seconds(10));
+  return 0;
+}
+
+}  // namespace
+}  // namespace kaiwa::server
+
+int main(int argc, char** argv) {
+  using kaiwa::server::Config;
+  // Logs are lines on stderr; stdout carries only machine-readable output.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("kaiwa"));
+  spdlog::set_pattern("%v");
+
+  CLI::App app{"Kaiwa: a business chat server that speaks the Chatwork API"};
+  app.require_subcommand(1);
+  Config config;
+  int exit_code = 0;
+
+  CLI::App* serve = app.add_subcommand("serve", "Run the server");
+  serve->add_option("--data", config.data_dir, "Data directory")->envname("KAIWA_DATA");
+  serve->add_option("--listen", config.listen, "HOST:PORT to listen on")->envname("KAIWA_LISTEN");
+  serve->add_option("--public-url", config.public_url, "Base URL clients reach Kaiwa at")
+      ->envname("KAIWA_PUBLIC_URL");
+  serve->add_option("--rate-limit", config.rate_limit, "Requests per token per window")
+      ->envname("KAIWA_RATE_LIMIT")
+      ->check(CLI::Range(1, 1000000000));
+  serve->add_option("--rate-window-seconds", config.rate_window_seconds, "Rate limit window")
+      ->envname("KAIWA_RATE_WINDOW_SECONDS")
+      ->check(CLI::Range(1, 86400));
+  serve->add_option("--io-threads", config.io_threads, "I/O threads")
+      ->envname("KAIWA_IO_THREADS")
+      ->check(CLI::Range(1, 256));
+  serve->add_option("--workers", config.worker_threads, "Handler threads")
+      ->envname("KAIWA_WORKERS")
+      ->check(CLI::Range(1, 1024));
+  serve->add_option("--max-upload-bytes", config.max_upload_bytes, "Largest file upload")
+      ->envname("KAIWA_MAX_UPLOAD_BYTES")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
+  serve->add_flag("!--empty-lists-as-json", config.empty_list_no_content,
+                  "Answer empty lists with [] instead of Chatwork's 204");
+  serve->callback([&] { exit_code = kaiwa::server::serve(config); });
+
+  CLI::App* migrate = app.add_subcommand("migrate", "Apply schema migrations and exit");
+  migrate->add_option("--data", config.data_dir, "Data directory")->envname("KAIWA_DATA");
+  migrate->callback([&] {
+    auto application = kaiwa::server::open_application(config);
+    if (!application) {
+      std::cerr << application.error().message << std::endl;
+      exit_code = 2;
+      return;
+    }
+    std::cout << "{}" << std::endl;
+  });
+
+  kaiwa::server::add_admin_commands(app, config);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

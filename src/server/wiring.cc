@@ -1,0 +1,60 @@
+#include "server/wiring.h"
+
+#include <filesystem>
+
+namespace kaiwa::server {
+namespace {
+
+constexpr std::string_view kSigningSecretKey = "url_signing_secret";
+
+// The secret that signs download URLs lives in the store, so every node of a deployment (and
+// every restart) agrees on it.
+core::Result<std::string> signing_secret(ports::Store& store) {
+  std::string candidate = crypto::OpensslCrypto::random_alphanumeric(48);
+  return store.write([&](ports::StoreTx& tx) -> core::Result<std::string> {
+    KAIWA_ASSIGN_OR_RETURN(auto existing, tx.find_setting(kSigningSecretKey));
+    if (existing) {
+      return std::move(*existing);
+    }
+    KAIWA_TRY(tx.put_setting(kSigningSecretKey, candidate));
+    return candidate;
+  });
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Application>> open_application(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    return core::Error::unavailable("cannot create data directory " + config.data_dir + ": " +
+                                    ec.message());
+  }
+  auto application = std::make_unique<Application>();
+  sqlite::SqliteStoreOptions store_options;
+  store_options.path = (std::filesystem::path(config.data_dir) / "kaiwa.db").string();
+  KAIWA_ASSIGN_OR_RETURN(application->store, sqlite::SqliteStore::open(store_options));
+  KAIWA_ASSIGN_OR_RETURN(std::string secret, signing_secret(*application->store));
+  application->crypto = std::make_unique<crypto::OpensslCrypto>(secret);
+  application->blobs =
+      std::make_unique<files::LocalBlobStore>(std::filesystem::path(config.data_dir) / "files");
+
+  std::string public_url = config.public_url;
+  if (public_url.empty()) {
+    public_url = "http://" + config.listen;
+  }
+  while (!public_url.empty() && public_url.back() == '/') {
+    public_url.pop_back();
+  }
+  app::Dependencies deps{*application->store, application->clock, *application->crypto,
+                         *application->blobs, public_url,         config.max_upload_bytes};
+  application->accounts = std::make_unique<app::AccountService>(deps);
+  application->contacts = std::make_unique<app::ContactService>(deps);
+  application->rooms = std::make_unique<app::RoomService>(deps);
+  application->messages = std::make_unique<app::MessageService>(deps);
+  application->tasks = std::make_unique<app::TaskService>(deps);
+  application->files = std::make_unique<app::FileService>(deps);
+  return application;
+}
+
+}  // namespace kaiwa::server
