@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# README's first command: installs, builds, creates a demo organization and account on first run,
+# prints the address and the demo account's API token, and runs Kaiwa on the embedded default.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data_dir="${KAIWA_DATA:-./data}"
+listen="${KAIWA_LISTEN:-127.0.0.1:8080}"
+
+tools/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKAIWA_BUILD_TESTS=OFF >/dev/null
+cmake --build build --target kaiwa
+
+token_file="$data_dir/demo-token.txt"
+if [[ ! -f "$token_file" ]]; then
+  org=$(build/kaiwa admin --data "$data_dir" org create --name "Demo Company" |
+    sed -E 's/.*"organization_id":([0-9]+).*/\1/')
+  account=$(build/kaiwa admin --data "$data_dir" account create --org "$org" --name "Demo User" \
+    --email demo@example.com --password demo-password)
+  echo "$account" | sed -E 's/.*"api_token":"([^"]+)".*/\1/' >"$token_file"
+  chmod 600 "$token_file"
+fi
+
+echo
+echo "Kaiwa is starting at http://$listen"
+echo "Demo account API token: $(cat "$token_file")"
+echo "Try: curl -H \"X-ChatWorkToken: $(cat "$token_file")\" http://$listen/v2/me"
+echo
+exec build/kaiwa serve --data "$data_dir" --listen "$listen"

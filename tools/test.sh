@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# README's second command and CI's: installs what is needed, builds, and runs every test —
+# unit tests in a release build and under ASan/UBSan, then the black-box API suite against a
+# real kaiwa.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/install-deps.sh --test
+tools/format.sh --check
+
+cmake --preset release -DKAIWA_BUILD_TESTS=ON >/dev/null
+cmake --build --preset release
+ctest --preset release --label-regex unit
+
+cmake --preset dev >/dev/null
+cmake --build --preset dev
+ctest --preset dev --label-regex unit
+
+(cd tests/api && npm ci --no-audit --no-fund --loglevel=error)
+KAIWA_BIN="$PWD/build/kaiwa" node --test --test-concurrency=1 tests/api/
