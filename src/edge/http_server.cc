@@ -1,5 +1,6 @@
 #include "edge/http_server.h"
 
+#include <array>
 #include <mutex>
 
 #include <boost/asio/co_spawn.hpp>
@@ -41,6 +42,7 @@ struct HttpServer::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket);
   asio::awaitable<HttpResponse> run_handler(HttpRequest& request);
+  asio::awaitable<void> reject_oversized(beast::tcp_stream& stream, unsigned version);
 };
 
 namespace {
@@ -113,6 +115,27 @@ asio::awaitable<HttpResponse> HttpServer::Impl::run_handler(HttpRequest& request
       asio::use_awaitable);
 }
 
+// Answers 413 and closes. The client may still be sending the body: closing a socket with unread
+// data makes the kernel send RST, which can destroy the response before the client reads it, so
+// the rest is read and discarded for a bounded time first (a "lingering close").
+asio::awaitable<void> HttpServer::Impl::reject_oversized(beast::tcp_stream& stream,
+                                                         unsigned version) {
+  HttpResponse response = error_responder(413, "The request body is too large");
+  auto message = to_message(std::move(response), version, false);
+  beast::error_code ec;
+  stream.expires_after(std::chrono::seconds(5));
+  co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  constexpr std::size_t kMaxDiscardBytes = 64 * 1024 * 1024;
+  std::array<char, 16 * 1024> discard{};
+  std::size_t discarded = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (!ec && discarded < kMaxDiscardBytes) {
+    discarded += co_await stream.async_read_some(asio::buffer(discard),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
 asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -120,38 +143,51 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
   while (!stopping.load()) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
+    // Beast checks Content-Length against body_limit as soon as the header is parsed, so the
+    // header is read under the largest limit and the request's own limit is applied below.
+    parser.body_limit(std::max(options.max_body_bytes, options.max_upload_body_bytes));
     stream.expires_after(options.idle_timeout);
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::body_limit) {
+      co_await reject_oversized(stream, parser.get().version());
+      break;
+    }
     if (ec) {
       break;  // closed, idle timeout, or a malformed header: nothing to answer
     }
     const bool upload = is_multipart(parser.get()[http::field::content_type]);
     const std::size_t limit = upload ? options.max_upload_body_bytes : options.max_body_bytes;
-    parser.body_limit(limit);
-    in_flight.fetch_add(1);
-    std::optional<HttpResponse> response;
     const unsigned version = parser.get().version();
     if (parser.content_length() && *parser.content_length() > limit) {
-      response = error_responder(413, "The request body is too large");
-      response->close = true;
-    } else {
-      co_await http::async_read(stream, buffer, parser,
-                                asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::body_limit) {
-        response = error_responder(413, "The request body is too large");
-        response->close = true;
-      } else if (ec) {
-        in_flight.fetch_sub(1);
+      co_await reject_oversized(stream, version);
+      break;
+    }
+    parser.body_limit(limit);
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      // Clients such as curl wait for this before sending a large body.
+      http::response<http::empty_body> proceed{http::status::continue_, version};
+      co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
         break;
       }
     }
-    bool keep_alive = parser.get().keep_alive();
-    if (!response) {
-      HttpRequest request = to_request(parser.get());
-      response = co_await run_handler(request);
+    in_flight.fetch_add(1);
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::body_limit) {
+      in_flight.fetch_sub(1);
+      co_await reject_oversized(stream, version);
+      break;
     }
-    auto message = to_message(std::move(*response), version, keep_alive && !stopping.load());
+    if (ec) {
+      in_flight.fetch_sub(1);
+      break;
+    }
+    bool keep_alive = parser.get().keep_alive();
+    HttpRequest request = to_request(parser.get());
+    HttpResponse response = co_await run_handler(request);
+    auto message = to_message(std::move(response), version, keep_alive && !stopping.load());
     keep_alive = message.keep_alive();
     co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
     in_flight.fetch_sub(1);

@@ -52,15 +52,20 @@ int serve(Config config) {
   options.max_upload_body_bytes = static_cast<std::size_t>(config.max_upload_bytes) + 64 * 1024;
 
   edge::Router router;
-  auto dispatch = [&router](edge::HttpRequest& request) {
+  // Set once wiring is done, before serve(); /v2 misses are answered through it.
+  api::chatwork::ChatworkApi* chatwork_api = nullptr;
+  auto dispatch = [&router, &chatwork_api](edge::HttpRequest& request) {
     auto match = router.match(request);
     if (match.kind == edge::Router::MatchKind::kFound) {
       return (*match.handler)(request);
     }
-    if (match.kind == edge::Router::MatchKind::kNoMethod) {
-      return api::chatwork::error_response(405, "Method not allowed");
+    const bool wrong_method = match.kind == edge::Router::MatchKind::kNoMethod;
+    const int status = wrong_method ? 405 : 404;
+    const std::string_view message = wrong_method ? "Method not allowed" : "Not found";
+    if (request.path.rfind("/v2/", 0) == 0 && chatwork_api != nullptr) {
+      return chatwork_api->unmatched(request, status, message);
     }
-    return api::chatwork::error_response(404, "Not found");
+    return api::chatwork::error_response(status, message);
   };
   edge::HttpServer server(options, dispatch, [](int status, std::string_view message) {
     return api::chatwork::error_response(status, message);
@@ -89,8 +94,19 @@ int serve(Config config) {
                                         std::chrono::seconds(config.rate_window_seconds),
                                         config.empty_list_no_content});
   router.add("GET", "/healthz", [](edge::HttpRequest&) { return plain_text(200, "ok\n"); });
-  router.add("GET", "/readyz", [](edge::HttpRequest&) { return plain_text(200, "ready\n"); });
+  // Ready while the store answers a read; liveness never touches the store (operations.md R1).
+  router.add("GET", "/readyz", [&parts](edge::HttpRequest&) {
+    core::Status store_ok = parts.store->run_read([](ports::StoreTx& tx) -> core::Status {
+      auto secret = tx.find_setting("url_signing_secret");
+      if (!secret) {
+        return secret.error();
+      }
+      return core::ok();
+    });
+    return store_ok ? plain_text(200, "ready\n") : plain_text(503, "store unavailable\n");
+  });
   chatwork.add_routes(router);
+  chatwork_api = &chatwork;
 
   server.serve();
   std::cout << "{\"event\":\"ready\",\"url\":\"" << url << "\"}" << std::endl;

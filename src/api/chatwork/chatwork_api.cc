@@ -24,7 +24,8 @@ ChatworkApi::ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports
       clock_(clock),
       rate_limiter_(options.rate_limit, options.rate_window) {}
 
-edge::HttpResponse ChatworkApi::handle(AuthedHandler handler, edge::HttpRequest& request) {
+template <typename Respond>
+edge::HttpResponse ChatworkApi::guarded(edge::HttpRequest& request, Respond respond) {
   std::string_view token = request_token(request);
   auto caller = context_.services.accounts.authenticate(token);
   if (!caller) {
@@ -32,8 +33,8 @@ edge::HttpResponse ChatworkApi::handle(AuthedHandler handler, edge::HttpRequest&
   }
   // Counted per token after authentication, so made-up tokens cannot grow the limiter's memory.
   auto decision = rate_limiter_.hit(crypto_.token_digest(token), clock_.now_unix());
-  edge::HttpResponse response = decision.allowed ? handler(context_, *caller, request)
-                                                 : error_response(429, "Rate limit exceeded");
+  edge::HttpResponse response =
+      decision.allowed ? respond(*caller) : error_response(429, "Rate limit exceeded");
   response.set_header("X-RateLimit-Limit", std::to_string(decision.limit));
   response.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
   response.set_header("X-RateLimit-Reset", std::to_string(decision.reset_unix));
@@ -41,7 +42,15 @@ edge::HttpResponse ChatworkApi::handle(AuthedHandler handler, edge::HttpRequest&
 }
 
 edge::Handler ChatworkApi::authenticated(AuthedHandler handler) {
-  return [this, handler](edge::HttpRequest& request) { return handle(handler, request); };
+  return [this, handler](edge::HttpRequest& request) {
+    return guarded(request,
+                   [&](core::AccountId caller) { return handler(context_, caller, request); });
+  };
+}
+
+edge::HttpResponse ChatworkApi::unmatched(edge::HttpRequest& request, int status,
+                                          std::string_view message) {
+  return guarded(request, [&](core::AccountId) { return error_response(status, message); });
 }
 
 // The one table of the /v2 surface. Literal segments come before {id} segments of the same

@@ -26,9 +26,14 @@ class ChatworkApi {
 
   void add_routes(edge::Router& router);
 
+  // The answer for a /v2 path or method that does not exist: authenticated and counted like
+  // any other request, so even errors carry the rate-limit headers.
+  edge::HttpResponse unmatched(edge::HttpRequest& request, int status, std::string_view message);
+
  private:
   edge::Handler authenticated(AuthedHandler handler);
-  edge::HttpResponse handle(AuthedHandler handler, edge::HttpRequest& request);
+  template <typename Respond>
+  edge::HttpResponse guarded(edge::HttpRequest& request, Respond respond);
 
   HandlerContext context_;
   ports::Crypto& crypto_;
