@@ -108,9 +108,9 @@ Connection::~Connection() {
 }
 
 core::Result<Statement*> Connection::prepare(std::string_view sql) {
-  auto found = statements_.find(std::string(sql));
-  if (found != statements_.end()) {
-    return &found->second->reset();
+  auto found = statements_.find(sql.data());
+  if (found != statements_.end() && found->second.sql == sql) {
+    return &found->second.statement->reset();
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -120,8 +120,15 @@ core::Result<Statement*> Connection::prepare(std::string_view sql) {
   }
   auto statement = std::make_unique<Statement>(db_, stmt);
   Statement* raw = statement.get();
-  statements_.emplace(std::string(sql), std::move(statement));
+  statements_[sql.data()] = CachedStatement{std::string(sql), std::move(statement)};
   return raw;
+}
+
+core::Status Connection::exec(std::string_view sql) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * statement, prepare(sql));
+  core::Status done = statement->exec();
+  statement->reset();
+  return done;
 }
 
 core::Status Connection::exec_script(const char* sql) {

@@ -54,8 +54,10 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // A cached statement for sql; the reference stays valid for the connection's lifetime.
+  // A cached statement for sql; the pointer stays valid for the connection's lifetime.
   core::Result<Statement*> prepare(std::string_view sql);
+  // Runs one statement through the cache (transaction control on hot paths).
+  core::Status exec(std::string_view sql);
   core::Status exec_script(const char* sql);
   std::int64_t last_insert_rowid() const;
   int changes() const;
@@ -65,8 +67,15 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
 
+  struct CachedStatement {
+    std::string sql;
+    std::unique_ptr<Statement> statement;
+  };
+
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+  // Keyed by the address of the SQL text: callers pass literals or static strings, so a lookup
+  // costs no allocation or hashing of the text; the stored copy guards against a reused address.
+  std::unordered_map<const char*, CachedStatement> statements_;
 };
 
 // Maps an SQLite result code to Kaiwa's error codes (conventions.md: translate at the boundary).

@@ -4,6 +4,14 @@
 #include "adapters/sqlite/sqlite_store_tx.h"
 
 namespace kaiwa::sqlite {
+namespace {
+
+core::Status rollback_job(Connection& connection) {
+  KAIWA_TRY(connection.exec("ROLLBACK TO job"));
+  return connection.exec("RELEASE job");
+}
+
+}  // namespace
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions& options) {
   KAIWA_ASSIGN_OR_RETURN(auto writer, Connection::open(options.path, false));
@@ -65,7 +73,7 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
       job.done.set_value(error);
     }
   };
-  core::Status begun = writer_->exec_script("BEGIN IMMEDIATE");
+  core::Status begun = writer_->exec("BEGIN IMMEDIATE");
   if (!begun) {
     fail_all(begun.error());
     return;
@@ -74,7 +82,7 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
   std::vector<core::Status> outcomes;
   outcomes.reserve(batch.size());
   for (WriteJob& job : batch) {
-    core::Status outcome = writer_->exec_script("SAVEPOINT job");
+    core::Status outcome = writer_->exec("SAVEPOINT job");
     if (outcome) {
       try {
         outcome = (*job.fn)(tx);
@@ -82,15 +90,14 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
         outcome = core::Error::internal(std::string("write failed: ") + e.what());
       }
       // A failed write leaves nothing behind; the others in the batch are unaffected.
-      core::Status closed = outcome ? writer_->exec_script("RELEASE job")
-                                    : writer_->exec_script("ROLLBACK TO job; RELEASE job");
+      core::Status closed = outcome ? writer_->exec("RELEASE job") : rollback_job(*writer_);
       if (!closed && outcome) {
         outcome = closed;
       }
     }
     outcomes.push_back(std::move(outcome));
   }
-  core::Status committed = writer_->exec_script("COMMIT");
+  core::Status committed = writer_->exec("COMMIT");
   if (!committed) {
     static_cast<void>(writer_->exec_script("ROLLBACK"));
     fail_all(committed.error());
@@ -109,11 +116,11 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
 core::Status SqliteStore::run_read(const std::function<core::Status(ports::StoreTx&)>& fn) {
   KAIWA_ASSIGN_OR_RETURN(auto reader, acquire_reader());
   // One read transaction, so every query of fn sees the same committed snapshot.
-  core::Status result = reader->exec_script("BEGIN");
+  core::Status result = reader->exec("BEGIN");
   if (result) {
     SqliteStoreTx tx(*reader, nullptr);
     result = fn(tx);
-    static_cast<void>(reader->exec_script("COMMIT"));
+    static_cast<void>(reader->exec("COMMIT"));
   }
   release_reader(std::move(reader));
   return result;
