@@ -17,7 +17,7 @@ poster=$("$bin" admin --data "$data" account create --org "$org" --name Poster -
 "$bin" admin --data "$data" account create --org "$org" --name Reader --email r@bench.example >/dev/null
 export KAIWA_TOKEN=$(echo "$poster" | sed -E 's/.*"api_token":"([^"]+)".*/\1/')
 
-taskset -c 1 "$bin" serve --data "$data" --listen 127.0.0.1:0 --rate-limit 1000000000 \
+taskset -c 1 "$bin" serve --data "$data" --listen 127.0.0.1:0 --rate-limit 1000000000 ${KAIWA_SERVE_ARGS:-} \
   >"$data/ready" 2>"$data/server.log" &
 server_pid=$!
 for _ in $(seq 100); do grep -q ready "$data/ready" 2>/dev/null && break; sleep 0.05; done

@@ -1,6 +1,7 @@
 #include "app/message_service.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "app/event_payload.h"
 #include "app/room_service.h"
@@ -118,19 +119,50 @@ core::Result<std::vector<core::Message>> MessageService::list_messages(core::Acc
   });
 }
 
+namespace {
+
+core::Result<core::MessageId> post_in(ports::StoreTx& tx, core::AccountId caller, core::RoomId room,
+                                      std::string body, bool self_unread, std::int64_t now_ms) {
+  KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room, caller));
+  KAIWA_TRY(core::require_can_write(membership));
+  KAIWA_ASSIGN_OR_RETURN(core::Message message,
+                         append_message(tx, room, caller, std::move(body), self_unread, now_ms));
+  return message.id;
+}
+
+}  // namespace
+
 core::Result<core::MessageId> MessageService::post_message(core::AccountId caller,
                                                            core::RoomId room, std::string_view body,
                                                            bool self_unread) {
   KAIWA_TRY(validate_body(body));
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
-  return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<core::MessageId> {
-    KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room, caller));
-    KAIWA_TRY(core::require_can_write(membership));
-    KAIWA_ASSIGN_OR_RETURN(
-        core::Message message,
-        append_message(tx, room, caller, std::string(body), self_unread, now_ms));
-    return message.id;
+  return deps_.store.write([&](ports::StoreTx& tx) {
+    return post_in(tx, caller, room, std::string(body), self_unread, now_ms);
   });
+}
+
+void MessageService::post_message_async(core::AccountId caller, core::RoomId room, std::string body,
+                                        bool self_unread,
+                                        std::function<void(core::Result<core::MessageId>)> done) {
+  if (core::Status valid = validate_body(body); !valid) {
+    done(valid.error());
+    return;
+  }
+  const std::int64_t now_ms = deps_.clock.now_unix_ms();
+  auto posted = std::make_shared<core::MessageId>();
+  deps_.store.submit_write(
+      [=, body = std::move(body)](ports::StoreTx& tx) -> core::Status {
+        KAIWA_ASSIGN_OR_RETURN(*posted, post_in(tx, caller, room, body, self_unread, now_ms));
+        return core::ok();
+      },
+      [posted, done = std::move(done)](core::Status status) {
+        if (!status) {
+          done(status.error());
+        } else {
+          done(*posted);
+        }
+      });
 }
 
 core::Result<ports::UnreadCounts> MessageService::mark_read(

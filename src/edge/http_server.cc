@@ -99,20 +99,34 @@ bool is_multipart(std::string_view content_type) {
 }  // namespace
 
 asio::awaitable<HttpResponse> HttpServer::Impl::run_handler(HttpRequest& request) {
-  // Hop onto the worker pool, where blocking on the store is allowed; co_spawn's completion
-  // brings the result back to this connection's strand.
-  co_return co_await asio::co_spawn(
-      workers,
-      [this, &request]() -> asio::awaitable<HttpResponse> {
-        try {
-          co_return handler(request);
-        } catch (const std::exception& e) {
-          spdlog::error("{{\"msg\":\"handler failed\",\"path\":\"{}\",\"error\":\"{}\"}}",
-                        request.path, e.what());
-          co_return error_responder(500, "Internal server error");
-        }
-      },
-      asio::use_awaitable);
+  // The handler runs on the worker pool, where blocking on the store is allowed, and may answer
+  // later from another thread (a write's commit); the answer resumes this coroutine on its
+  // connection's strand. The request lives in this suspended frame until then.
+  auto initiate = [this, &request](auto completion) {
+    using Completion = decltype(completion);
+    auto shared = std::make_shared<Completion>(std::move(completion));
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    auto respond = [shared, answered](HttpResponse response) {
+      if (answered->exchange(true)) {
+        return;  // a handler that answered and then threw: the first answer stands
+      }
+      auto executor = asio::get_associated_executor(*shared);
+      asio::post(executor, [shared, response = std::move(response)]() mutable {
+        (*shared)(std::move(response));
+      });
+    };
+    asio::post(workers, [this, &request, respond]() {
+      try {
+        handler(request, respond);
+      } catch (const std::exception& e) {
+        spdlog::error("{{\"msg\":\"handler failed\",\"path\":\"{}\",\"error\":\"{}\"}}",
+                      request.path, e.what());
+        respond(error_responder(500, "Internal server error"));
+      }
+    });
+  };
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
+      initiate, asio::use_awaitable);
 }
 
 // Answers 413 and closes. The client may still be sending the body: closing a socket with unread

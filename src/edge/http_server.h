@@ -28,7 +28,8 @@ struct HttpServerOptions {
   std::chrono::seconds idle_timeout{60};
 };
 
-using RequestHandler = std::function<HttpResponse(HttpRequest&)>;
+// Runs on the worker pool; answers through the Responder, at once or later from any thread.
+using RequestHandler = std::function<void(HttpRequest&, std::function<void(HttpResponse)>)>;
 // Builds the response for a request the server refuses before any handler runs (413, 400).
 using ErrorResponder = std::function<HttpResponse(int status, std::string_view message)>;
 

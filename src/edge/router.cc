@@ -19,6 +19,13 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
+  add_async(std::move(method), pattern,
+            [handler = std::move(handler)](HttpRequest& request, const Responder& respond) {
+              respond(handler(request));
+            });
+}
+
+void Router::add_async(std::string method, std::string_view pattern, AsyncHandler handler) {
   std::vector<std::string> segments;
   for (std::string_view segment : split_path(pattern)) {
     segments.emplace_back(segment);

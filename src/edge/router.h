@@ -9,18 +9,24 @@
 
 namespace kaiwa::edge {
 
+// Answers a request exactly once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+// A handler that answers before returning.
 using Handler = std::function<HttpResponse(HttpRequest&)>;
+// A handler that may answer later, e.g. once a write is durable; request stays valid until then.
+using AsyncHandler = std::function<void(HttpRequest&, Responder)>;
 
 // Built once at start, then only read: safe to use from many threads after that.
 class Router {
  public:
   void add(std::string method, std::string_view pattern, Handler handler);
+  void add_async(std::string method, std::string_view pattern, AsyncHandler handler);
 
   enum class MatchKind { kFound, kNoPath, kNoMethod };
 
   struct Match {
     MatchKind kind = MatchKind::kNoPath;
-    const Handler* handler = nullptr;
+    const AsyncHandler* handler = nullptr;
   };
 
   // On kFound, request.path_params holds the captured segments.
@@ -30,7 +36,7 @@ class Router {
   struct Route {
     std::string method;
     std::vector<std::string> segments;
-    Handler handler;
+    AsyncHandler handler;
   };
 
   std::vector<Route> routes_;

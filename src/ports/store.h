@@ -172,10 +172,19 @@ class StoreTx {
                                                   std::int64_t now_ms) = 0;
 };
 
+using WriteFn = std::function<core::Status(StoreTx&)>;
+using WriteDone = std::function<void(core::Status)>;
+
 // Thread-safe: any thread may run transactions concurrently.
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Queues fn as a write transaction and returns at once. done receives fn's outcome once the
+  // change is durable (or has failed), on a thread of the store's choosing: it must not block,
+  // only hand the outcome on (post to a connection's strand). Lets the edge answer a write
+  // without parking a thread per request, so one commit can carry every queued write.
+  virtual void submit_write(WriteFn fn, WriteDone done) = 0;
 
   // Runs fn against a consistent snapshot of committed state.
   virtual core::Status run_read(const std::function<core::Status(StoreTx&)>& fn) = 0;

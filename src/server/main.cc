@@ -54,18 +54,21 @@ int serve(Config config) {
   edge::Router router;
   // Set once wiring is done, before serve(); /v2 misses are answered through it.
   api::chatwork::ChatworkApi* chatwork_api = nullptr;
-  auto dispatch = [&router, &chatwork_api](edge::HttpRequest& request) {
+  auto dispatch = [&router, &chatwork_api](edge::HttpRequest& request,
+                                           const edge::Responder& respond) {
     auto match = router.match(request);
     if (match.kind == edge::Router::MatchKind::kFound) {
-      return (*match.handler)(request);
+      (*match.handler)(request, respond);
+      return;
     }
     const bool wrong_method = match.kind == edge::Router::MatchKind::kNoMethod;
     const int status = wrong_method ? 405 : 404;
     const std::string_view message = wrong_method ? "Method not allowed" : "Not found";
     if (request.path.rfind("/v2/", 0) == 0 && chatwork_api != nullptr) {
-      return chatwork_api->unmatched(request, status, message);
+      chatwork_api->unmatched(request, respond, status, message);
+      return;
     }
-    return api::chatwork::error_response(status, message);
+    respond(api::chatwork::error_response(status, message));
   };
   edge::HttpServer server(options, dispatch, [](int status, std::string_view message) {
     return api::chatwork::error_response(status, message);

@@ -35,17 +35,23 @@ SqliteStore::~SqliteStore() {
 }
 
 core::Status SqliteStore::run_write(const std::function<core::Status(ports::StoreTx&)>& fn) {
-  std::future<core::Status> done;
+  std::promise<core::Status> outcome;
+  std::future<core::Status> done = outcome.get_future();
+  submit_write([&fn](ports::StoreTx& tx) { return fn(tx); },
+               [&outcome](core::Status status) { outcome.set_value(std::move(status)); });
+  return done.get();
+}
+
+void SqliteStore::submit_write(ports::WriteFn fn, ports::WriteDone done) {
   {
     std::lock_guard lock(queue_mutex_);
-    if (stopping_) {
-      return core::Error::unavailable("The store is shutting down");
+    if (!stopping_) {
+      queue_.push_back(WriteJob{std::move(fn), std::move(done)});
+      queue_ready_.notify_one();
+      return;
     }
-    queue_.push_back(WriteJob{&fn, {}});
-    done = queue_.back().done.get_future();
   }
-  queue_ready_.notify_one();
-  return done.get();
+  done(core::Error::unavailable("The store is shutting down"));
 }
 
 void SqliteStore::writer_loop() {
@@ -70,7 +76,7 @@ void SqliteStore::writer_loop() {
 void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
   auto fail_all = [&batch](const core::Error& error) {
     for (WriteJob& job : batch) {
-      job.done.set_value(error);
+      job.done(error);
     }
   };
   core::Status begun = writer_->exec("BEGIN IMMEDIATE");
@@ -85,7 +91,7 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
     core::Status outcome = writer_->exec("SAVEPOINT job");
     if (outcome) {
       try {
-        outcome = (*job.fn)(tx);
+        outcome = job.fn(tx);
       } catch (const std::exception& e) {
         outcome = core::Error::internal(std::string("write failed: ") + e.what());
       }
@@ -109,7 +115,7 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
     committed_writes_ += batch.size();
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done.set_value(std::move(outcomes[i]));
+    batch[i].done(std::move(outcomes[i]));
   }
 }
 

@@ -39,6 +39,7 @@ class SqliteStore final : public ports::Store {
 
   core::Status run_read(const std::function<core::Status(ports::StoreTx&)>& fn) override;
   core::Status run_write(const std::function<core::Status(ports::StoreTx&)>& fn) override;
+  void submit_write(ports::WriteFn fn, ports::WriteDone done) override;
 
   // Sizes of the commits made so far (for metrics and the benchmark).
   std::uint64_t commits() const;
@@ -46,8 +47,8 @@ class SqliteStore final : public ports::Store {
 
  private:
   struct WriteJob {
-    const std::function<core::Status(ports::StoreTx&)>* fn;
-    std::promise<core::Status> done;
+    ports::WriteFn fn;
+    ports::WriteDone done;
   };
 
   SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer);

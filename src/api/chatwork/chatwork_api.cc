@@ -24,33 +24,51 @@ ChatworkApi::ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports
       clock_(clock),
       rate_limiter_(options.rate_limit, options.rate_window) {}
 
-template <typename Respond>
-edge::HttpResponse ChatworkApi::guarded(edge::HttpRequest& request, Respond respond) {
+template <typename Handle>
+void ChatworkApi::guarded(edge::HttpRequest& request, const edge::Responder& respond,
+                          Handle handle) {
   std::string_view token = request_token(request);
   auto caller = context_.services.accounts.authenticate(token);
   if (!caller) {
-    return error_response(401, "Invalid API token");
+    respond(error_response(401, "Invalid API token"));
+    return;
   }
   // Counted per token after authentication, so made-up tokens cannot grow the limiter's memory.
   auto decision = rate_limiter_.hit(crypto_.token_digest(token), clock_.now_unix());
-  edge::HttpResponse response =
-      decision.allowed ? respond(*caller) : error_response(429, "Rate limit exceeded");
-  response.set_header("X-RateLimit-Limit", std::to_string(decision.limit));
-  response.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
-  response.set_header("X-RateLimit-Reset", std::to_string(decision.reset_unix));
-  return response;
+  edge::Responder with_headers = [respond, decision](edge::HttpResponse response) {
+    response.set_header("X-RateLimit-Limit", std::to_string(decision.limit));
+    response.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
+    response.set_header("X-RateLimit-Reset", std::to_string(decision.reset_unix));
+    respond(std::move(response));
+  };
+  if (!decision.allowed) {
+    with_headers(error_response(429, "Rate limit exceeded"));
+    return;
+  }
+  handle(*caller, std::move(with_headers));
 }
 
-edge::Handler ChatworkApi::authenticated(AuthedHandler handler) {
-  return [this, handler](edge::HttpRequest& request) {
-    return guarded(request,
-                   [&](core::AccountId caller) { return handler(context_, caller, request); });
+edge::AsyncHandler ChatworkApi::authenticated(AuthedHandler handler) {
+  return [this, handler](edge::HttpRequest& request, const edge::Responder& respond) {
+    guarded(request, respond, [&](core::AccountId caller, const edge::Responder& answer) {
+      answer(handler(context_, caller, request));
+    });
   };
 }
 
-edge::HttpResponse ChatworkApi::unmatched(edge::HttpRequest& request, int status,
-                                          std::string_view message) {
-  return guarded(request, [&](core::AccountId) { return error_response(status, message); });
+edge::AsyncHandler ChatworkApi::authenticated(AsyncAuthedHandler handler) {
+  return [this, handler](edge::HttpRequest& request, const edge::Responder& respond) {
+    guarded(request, respond, [&](core::AccountId caller, edge::Responder answer) {
+      handler(context_, caller, request, std::move(answer));
+    });
+  };
+}
+
+void ChatworkApi::unmatched(edge::HttpRequest& request, const edge::Responder& respond, int status,
+                            std::string_view message) {
+  guarded(request, respond, [&](core::AccountId, const edge::Responder& answer) {
+    answer(error_response(status, message));
+  });
 }
 
 // The one table of the /v2 surface. Literal segments come before {id} segments of the same
@@ -78,7 +96,6 @@ void ChatworkApi::add_routes(edge::Router& router) {
       {"GET", "/v2/rooms/{room_id}/members", get_room_members},
       {"PUT", "/v2/rooms/{room_id}/members", put_room_members},
       {"GET", "/v2/rooms/{room_id}/messages", get_room_messages},
-      {"POST", "/v2/rooms/{room_id}/messages", post_room_message},
       {"PUT", "/v2/rooms/{room_id}/messages/read", put_room_messages_read},
       {"PUT", "/v2/rooms/{room_id}/messages/unread", put_room_messages_unread},
       {"GET", "/v2/rooms/{room_id}/messages/{message_id}", get_room_message},
@@ -99,8 +116,10 @@ void ChatworkApi::add_routes(edge::Router& router) {
       {"POST", "/kaiwa/v1/contact_requests", post_contact_request},
   };
   for (const Route& route : kRoutes) {
-    router.add(route.method, route.path, authenticated(route.handler));
+    router.add_async(route.method, route.path, authenticated(route.handler));
   }
+  // The hot write path answers from the commit, without parking a worker thread per request.
+  router.add_async("POST", "/v2/rooms/{room_id}/messages", authenticated(post_room_message_async));
   router.add("GET", "/files/{file_id}/download",
              [this](edge::HttpRequest& request) { return get_file_download(context_, request); });
 }

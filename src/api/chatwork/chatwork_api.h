@@ -28,12 +28,16 @@ class ChatworkApi {
 
   // The answer for a /v2 path or method that does not exist: authenticated and counted like
   // any other request, so even errors carry the rate-limit headers.
-  edge::HttpResponse unmatched(edge::HttpRequest& request, int status, std::string_view message);
+  void unmatched(edge::HttpRequest& request, const edge::Responder& respond, int status,
+                 std::string_view message);
 
  private:
-  edge::Handler authenticated(AuthedHandler handler);
-  template <typename Respond>
-  edge::HttpResponse guarded(edge::HttpRequest& request, Respond respond);
+  edge::AsyncHandler authenticated(AuthedHandler handler);
+  edge::AsyncHandler authenticated(AsyncAuthedHandler handler);
+  // Authenticates and counts the request, then lets handle(caller, respond) answer it; the
+  // answer gets the rate-limit headers on its way out.
+  template <typename Handle>
+  void guarded(edge::HttpRequest& request, const edge::Responder& respond, Handle handle);
 
   HandlerContext context_;
   ports::Crypto& crypto_;

@@ -14,6 +14,7 @@
 #include "app/room_service.h"
 #include "app/task_service.h"
 #include "edge/http_types.h"
+#include "edge/router.h"
 
 namespace kaiwa::api::chatwork {
 
@@ -37,6 +38,9 @@ struct HandlerContext {
 
 using AuthedHandler = edge::HttpResponse (*)(HandlerContext& ctx, core::AccountId caller,
                                              edge::HttpRequest& request);
+// For writes on the hot path: answers through respond once the write is durable.
+using AsyncAuthedHandler = void (*)(HandlerContext& ctx, core::AccountId caller,
+                                    edge::HttpRequest& request, edge::Responder respond);
 
 edge::HttpResponse json_response(std::string body, int status = 200);
 // {"<key>": <id>} bodies that most writes answer with.
