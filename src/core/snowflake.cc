@@ -54,4 +54,18 @@ std::int64_t snowflake_unix_ms(MessageId id) {
   return (id.value >> kTimeShift) + kSnowflakeEpochUnixMs;
 }
 
+void SnowflakeGenerator::resume_after(MessageId last) {
+  if (last.value <= 0) {
+    return;
+  }
+  const auto last_ms =
+      static_cast<std::int64_t>(static_cast<std::uint64_t>(last.value) >> kTimeShift);
+  if (last_ms >= last_ms_) {
+    // Treat that millisecond as used up: the next id starts a later one, so it exceeds `last`
+    // even when `last` came from a node with a higher id.
+    last_ms_ = last_ms;
+    sequence_ = kMaxSequence;
+  }
+}
+
 }  // namespace kaiwa::core

@@ -30,6 +30,10 @@ class SnowflakeGenerator {
   // larger id fits in int64.
   MessageId next(std::int64_t now_unix_ms);
 
+  // Makes every later id greater than `last` (an id already issued, by any node or an earlier
+  // run), whatever the clock says: a restarted process resumes after what its store holds.
+  void resume_after(MessageId last);
+
  private:
   // Constant after construction.
   std::uint64_t node_id_;

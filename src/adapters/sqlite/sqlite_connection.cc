@@ -1,5 +1,7 @@
 #include "adapters/sqlite/sqlite_connection.h"
 
+#include <mutex>
+
 namespace kaiwa::sqlite {
 
 core::Error to_error(sqlite3* db, int rc) {
@@ -82,8 +84,20 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+namespace {
+
+// Process-wide settings, applied once before the first connection opens. Memory statistics take
+// a global mutex on every allocation; Kaiwa never reads them.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& path,
                                                            bool read_only) {
+  configure_sqlite_once();
   sqlite3* db = nullptr;
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;

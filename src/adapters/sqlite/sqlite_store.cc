@@ -6,6 +6,13 @@
 namespace kaiwa::sqlite {
 namespace {
 
+// A generator that continues after the newest id in the store, whatever the clock says now.
+core::SnowflakeGenerator resumed_generator(int node_id, core::MessageId last_issued) {
+  core::SnowflakeGenerator generator(node_id);
+  generator.resume_after(last_issued);
+  return generator;
+}
+
 core::Status rollback_job(Connection& connection) {
   KAIWA_TRY(connection.exec("ROLLBACK TO job"));
   return connection.exec("RELEASE job");
@@ -16,13 +23,18 @@ core::Status rollback_job(Connection& connection) {
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions& options) {
   KAIWA_ASSIGN_OR_RETURN(auto writer, Connection::open(options.path, false));
   KAIWA_TRY(migrate(*writer));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(writer)));
+  KAIWA_ASSIGN_OR_RETURN(Statement * newest, writer->prepare("SELECT MAX(id) FROM messages"));
+  KAIWA_ASSIGN_OR_RETURN(bool has_row, newest->step());
+  const core::MessageId last_issued(has_row ? newest->int64(0) : 0);
+  newest->reset();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(writer), last_issued));
 }
 
-SqliteStore::SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer)
+SqliteStore::SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer,
+                         core::MessageId last_issued)
     : options_(std::move(options)),
       writer_(std::move(writer)),
-      message_ids_(options_.node_id),
+      message_ids_(resumed_generator(options_.node_id, last_issued)),
       writer_thread_([this] { writer_loop(); }) {}
 
 SqliteStore::~SqliteStore() {

@@ -51,7 +51,8 @@ class SqliteStore final : public ports::Store {
     ports::WriteDone done;
   };
 
-  SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer);
+  SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer,
+              core::MessageId last_issued);
   void writer_loop();
   void commit_batch(std::vector<WriteJob>& batch);
   core::Result<std::unique_ptr<Connection>> acquire_reader();

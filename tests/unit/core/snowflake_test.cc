@@ -182,5 +182,22 @@ TEST(SnowflakeTest, ExhaustingTheLastMillisecondThrowsWithoutRepeating) {
   EXPECT_EQ(sequence_field(previous), 4095);
 }
 
+TEST(SnowflakeTest, ResumeAfterMakesLaterIdsGreaterWhateverTheClock) {
+  SnowflakeGenerator earlier_run(1);
+  const MessageId last = earlier_run.next(kSnowflakeEpochUnixMs + 50'000);
+  SnowflakeGenerator restarted(0);
+  restarted.resume_after(last);
+  // The clock now reads earlier than the last id, and this node's id is lower than the one
+  // that issued it: the next id must still be greater.
+  EXPECT_LT(last, restarted.next(kSnowflakeEpochUnixMs + 10'000));
+}
+
+TEST(SnowflakeTest, ResumeAfterAnOlderIdKeepsTheCurrentPosition) {
+  SnowflakeGenerator generator(0);
+  const MessageId recent = generator.next(kSnowflakeEpochUnixMs + 50'000);
+  generator.resume_after(MessageId{1});
+  EXPECT_LT(recent, generator.next(kSnowflakeEpochUnixMs + 50'000));
+}
+
 }  // namespace
 }  // namespace kaiwa::core
