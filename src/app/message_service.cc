@@ -199,15 +199,20 @@ core::Result<ports::UnreadCounts> MessageService::mark_unread(core::AccountId ca
                                                               core::MessageId message) {
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<ports::UnreadCounts> {
-    KAIWA_TRY(enter_room(tx, room, caller));
+    KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room, caller));
     KAIWA_ASSIGN_OR_RETURN(core::Message first_unread, load_message(tx, room, message));
-    KAIWA_TRY(tx.set_read_seq(room, caller, first_unread.seq - 1));
-    KAIWA_TRY(record_event(tx, "messages_unread", room,
-                           EventPayload()
-                               .add("room_id", room.value)
-                               .add("account_id", caller.value)
-                               .add("read_seq", first_unread.seq - 1),
-                           now_ms));
+    // Only ever moves the read position back: marking a message that is already unread must
+    // not mark the unread ones before it as read.
+    const std::int64_t read_seq = std::min(membership.read_seq, first_unread.seq - 1);
+    if (read_seq != membership.read_seq) {
+      KAIWA_TRY(tx.set_read_seq(room, caller, read_seq));
+      KAIWA_TRY(record_event(tx, "messages_unread", room,
+                             EventPayload()
+                                 .add("room_id", room.value)
+                                 .add("account_id", caller.value)
+                                 .add("read_seq", read_seq),
+                             now_ms));
+    }
     return tx.unread_counts(room, caller);
   });
 }

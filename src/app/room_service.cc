@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/event_payload.h"
+#include "app/message_service.h"
 #include "app/system_messages.h"
 #include "core/limits.h"
 #include "core/room_policy.h"
@@ -125,7 +126,7 @@ core::Result<core::Membership> enter_room(ports::StoreTx& tx, core::RoomId room,
                                           core::AccountId caller) {
   KAIWA_ASSIGN_OR_RETURN(auto membership, tx.find_membership(room, caller));
   KAIWA_TRY(core::require_member(membership));
-  return std::move(*membership);
+  return *membership;
 }
 
 core::Result<core::RoomView> RoomService::view_for(ports::StoreTx& tx, core::AccountId caller,
@@ -206,20 +207,11 @@ core::Result<core::RoomId> RoomService::create_room(core::AccountId caller,
       KAIWA_TRY(
           store_link(tx, core::RoomLink{room.id, link_code, "", request.link_need_acceptance}));
     }
-    core::Message notice;
-    KAIWA_ASSIGN_OR_RETURN(notice.id, tx.allocate_message_id(now_ms));
-    notice.room_id = room.id;
-    notice.account.id = caller;
-    notice.body = room_created_body(room.name, member_ids);
-    notice.send_time = now;
-    KAIWA_ASSIGN_OR_RETURN(std::int64_t seq, tx.insert_message(notice, {}));
-    KAIWA_TRY(tx.set_read_seq(room.id, caller, seq));
     KAIWA_TRY(record_event(
         tx, "room_created", room.id,
         EventPayload().add("room_id", room.id.value).add("account_id", caller.value), now_ms));
-    KAIWA_TRY(record_event(tx, "message_created", room.id,
-                           EventPayload().add_message_id(notice.id).add("account_id", caller.value),
-                           now_ms));
+    KAIWA_TRY(append_message(tx, room.id, caller, room_created_body(room.name, member_ids), false,
+                             now_ms));
     return room.id;
   });
 }

@@ -1,5 +1,6 @@
 #include "app/system_messages.h"
 
+#include <array>
 #include <cstdio>
 
 namespace kaiwa::app {
@@ -30,20 +31,20 @@ std::string task_body(std::string_view dtext, const core::Task& task) {
 }
 
 std::string human_file_size(std::int64_t bytes) {
-  static constexpr const char* kUnits[] = {"B", "KB", "MB", "GB"};
+  static constexpr std::array<const char*, 4> kUnits = {"B", "KB", "MB", "GB"};
   auto size = static_cast<double>(bytes);
   std::size_t unit = 0;
-  while (size >= 1024.0 && unit + 1 < std::size(kUnits)) {
+  while (size >= 1024.0 && unit + 1 < kUnits.size()) {
     size /= 1024.0;
     ++unit;
   }
-  char text[32];
+  std::array<char, 32> text{};
   if (unit == 0) {
-    std::snprintf(text, sizeof text, "%lld B", static_cast<long long>(bytes));
+    std::snprintf(text.data(), text.size(), "%lld B", static_cast<long long>(bytes));
   } else {
-    std::snprintf(text, sizeof text, "%.2f %s", size, kUnits[unit]);
+    std::snprintf(text.data(), text.size(), "%.2f %s", size, kUnits[unit]);
   }
-  return text;
+  return text.data();
 }
 
 std::string file_uploaded_body(std::string_view message, const core::File& file, bool is_image) {

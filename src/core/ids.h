@@ -15,7 +15,8 @@ struct StrongId {
 
   constexpr explicit StrongId(std::int64_t v) : value(v) {}
 
-  friend constexpr auto operator<=>(StrongId, StrongId) = default;
+  // clang-tidy 14 mistakes the defaulted <=>'s implicit comparison against 0 for a null pointer.
+  friend constexpr auto operator<=>(StrongId, StrongId) = default;  // NOLINT(modernize-use-nullptr)
 };
 
 using OrganizationId = StrongId<struct OrganizationIdTag>;

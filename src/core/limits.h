@@ -13,6 +13,6 @@ inline constexpr std::size_t kMaxLinkCodeChars = 50;
 inline constexpr std::size_t kMaxIdsInList = 100;
 inline constexpr std::size_t kMaxListedItems = 100;
 inline constexpr std::size_t kMaxFilenameBytes = 255;
-inline constexpr std::int64_t kDefaultMaxUploadBytes = 5 * 1024 * 1024;
+inline constexpr std::int64_t kDefaultMaxUploadBytes = std::int64_t{5} * 1024 * 1024;
 
 }  // namespace kaiwa::core

@@ -98,9 +98,12 @@ inline Status ok() { return {}; }
 // Declares or assigns lhs from an expression yielding Result<T>, returning its error on failure.
 #define KAIWA_ASSIGN_OR_RETURN(lhs, expr) \
   KAIWA_ASSIGN_OR_RETURN_IMPL(KAIWA_CONCAT(kaiwa_result_, __LINE__), lhs, expr)
+// lhs may be a declaration (`auto x`) and tmp is a declared name, so neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define KAIWA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                \
   if (!tmp.has_value()) {                           \
     return tmp.error();                             \
   }                                                 \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -9,12 +9,14 @@ namespace kaiwa::server {
 namespace {
 
 // Exit codes: 0 success, 1 the operation was refused, 2 the data directory is unusable.
+// CLI11_PARSE in main turns the RuntimeError into the exit code silently; unlike std::exit,
+// unwinding closes the store.
 [[noreturn]] void fail(const core::Error& error, int exit_code) {
-  std::string out = "{\"errors\":[";
+  std::string out = R"({"errors":[)";
   core::append_json_string(out, error.message);
   out += "]}";
   std::cerr << out << std::endl;
-  std::exit(exit_code);
+  throw CLI::RuntimeError(exit_code);
 }
 
 std::unique_ptr<Application> open_or_exit(const Config& config) {

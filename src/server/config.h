@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/limits.h"
+
 namespace kaiwa::server {
 
 struct Config {
@@ -15,7 +17,7 @@ struct Config {
   int rate_window_seconds = 300;
   int io_threads = 2;
   int worker_threads = 64;
-  std::int64_t max_upload_bytes = 5 * 1024 * 1024;
+  std::int64_t max_upload_bytes = core::kDefaultMaxUploadBytes;
   bool empty_list_no_content = true;
 };
 

@@ -49,7 +49,10 @@ int serve(Config config) {
   }
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
-  options.max_upload_body_bytes = static_cast<std::size_t>(config.max_upload_bytes) + 64 * 1024;
+  // Headroom for the multipart framing around the largest allowed file.
+  constexpr std::size_t kMultipartOverheadBytes = std::size_t{64} * 1024;
+  options.max_upload_body_bytes =
+      static_cast<std::size_t>(config.max_upload_bytes) + kMultipartOverheadBytes;
 
   edge::Router router;
   // Set once wiring is done, before serve(); /v2 misses are answered through it.
@@ -75,7 +78,7 @@ int serve(Config config) {
   });
   auto port = server.bind();
   if (!port) {
-    spdlog::error("{{\"msg\":\"cannot listen\",\"error\":\"{}\"}}", port.error().message);
+    spdlog::error(R"({{"msg":"cannot listen","error":"{}"}})", port.error().message);
     return 2;
   }
   const std::string url = "http://" + options.host + ":" + std::to_string(*port);
@@ -84,7 +87,7 @@ int serve(Config config) {
   }
   auto application = open_application(config);
   if (!application) {
-    spdlog::error("{{\"msg\":\"cannot open data directory\",\"error\":\"{}\"}}",
+    spdlog::error(R"({{"msg":"cannot open data directory","error":"{}"}})",
                   application.error().message);
     return 2;
   }
@@ -112,8 +115,8 @@ int serve(Config config) {
   chatwork_api = &chatwork;
 
   server.serve();
-  std::cout << "{\"event\":\"ready\",\"url\":\"" << url << "\"}" << std::endl;
-  spdlog::info("{{\"msg\":\"ready\",\"url\":\"{}\",\"data\":\"{}\"}}", url, config.data_dir);
+  std::cout << R"({"event":"ready","url":")" << url << R"("})" << std::endl;
+  spdlog::info(R"({{"msg":"ready","url":"{}","data":"{}"}})", url, config.data_dir);
   server.wait_for_signal(std::chrono::seconds(10));
   return 0;
 }
@@ -121,7 +124,9 @@ int serve(Config config) {
 }  // namespace
 }  // namespace kaiwa::server
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using kaiwa::server::Config;
   // Logs are lines on stderr; stdout carries only machine-readable output.
   spdlog::set_default_logger(spdlog::stderr_logger_mt("kaiwa"));
@@ -171,4 +176,17 @@ int main(int argc, char** argv) {
   kaiwa::server::add_admin_commands(app, config);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
+}
+
+}  // namespace
+
+// Exceptions mean bad configuration or a bug (conventions, error handling rule 4): report and
+// exit non-zero rather than terminate.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "kaiwa: " << e.what() << std::endl;
+    return 1;
+  }
 }

@@ -100,6 +100,12 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
   std::vector<core::Status> outcomes;
   outcomes.reserve(batch.size());
   for (WriteJob& job : batch) {
+    if (sqlite3_get_autocommit(writer_->handle()) != 0) {
+      // SQLite rolled the whole transaction back by itself (disk full, I/O error, out of
+      // memory): nothing of this batch will commit, so no later job may run outside it.
+      outcomes.emplace_back(core::Error::unavailable("The write transaction was aborted"));
+      continue;
+    }
     core::Status outcome = writer_->exec("SAVEPOINT job");
     if (outcome) {
       try {

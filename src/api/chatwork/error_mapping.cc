@@ -42,7 +42,7 @@ edge::HttpResponse error_response(int status, std::string_view message) {
   response.status = status;
   response.body = buffer.GetString();
   if (status == 401) {
-    response.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" +
+    response.set_header("WWW-Authenticate", R"(Bearer error="invalid_token", error_description=")" +
                                                 std::string(message) + "\"");
   }
   return response;
