@@ -17,7 +17,7 @@ poster=$("$bin" admin --data "$data" account create --org "$org" --name Poster -
 "$bin" admin --data "$data" account create --org "$org" --name Reader --email r@bench.example >/dev/null
 export KAIWA_TOKEN=$(echo "$poster" | sed -E 's/.*"api_token":"([^"]+)".*/\1/')
 
-taskset -c 1 "$bin" serve --data "$data" --listen 127.0.0.1:0 --rate-limit 1000000000 ${KAIWA_SERVE_ARGS:-} \
+${KAIWA_SERVER_PIN:-taskset -c 1} "$bin" serve --data "$data" --listen 127.0.0.1:0 --rate-limit 1000000000 ${KAIWA_SERVE_ARGS:-} \
   >"$data/ready" 2>"$data/server.log" &
 server_pid=$!
 for _ in $(seq 100); do grep -q ready "$data/ready" 2>/dev/null && break; sleep 0.05; done
@@ -32,7 +32,7 @@ run() {  # run NAME CONNECTIONS [wrk args...]
   shift 2
   local before after out
   before=$(cpu_seconds)
-  out=$(taskset -c 0 wrk -t1 -c"$connections" -d"${seconds}s" --latency "$@")
+  out=$(${KAIWA_CLIENT_PIN:-taskset -c 0} wrk -t1 -c"$connections" -d"${seconds}s" --latency "$@")
   after=$(cpu_seconds)
   local rps p50 p99 requests
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')

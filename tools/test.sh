@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# README's second command and CI's: installs what is needed, builds, and runs every test —
-# unit tests in a release build and under ASan/UBSan, then the black-box API suite against a
-# real kaiwa.
+# README's second command and CI's: installs what is needed, checks format and clang-tidy,
+# builds, and runs every test — unit tests in a release build and under ASan/UBSan, then the
+# black-box API suite against a real kaiwa of each build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,7 @@ tools/install-deps.sh --test
 tools/format.sh --check
 
 cmake --preset release -DKAIWA_BUILD_TESTS=ON >/dev/null
+tools/tidy.sh build
 cmake --build --preset release
 ctest --preset release --label-regex unit
 
@@ -18,3 +19,6 @@ ctest --preset dev --label-regex unit
 
 (cd tests/api && npm ci --no-audit --no-fund --loglevel=error)
 KAIWA_BIN="$PWD/build/kaiwa" node --test --test-concurrency=1 tests/api/
+# The same suite against the sanitized server: a memory error aborts it, failing the tests.
+ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 KAIWA_BIN="$PWD/build-dev/kaiwa" \
+  node --test --test-concurrency=1 tests/api/

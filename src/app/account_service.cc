@@ -96,18 +96,23 @@ core::Status AccountService::revoke_token(std::string_view token) {
   return core::ok();
 }
 
-core::Result<core::AccountId> AccountService::authenticate(std::string_view token) {
-  if (token.empty() || token.size() > 256) {
-    return core::Error::unauthenticated("Invalid API token");
-  }
-  std::string digest = deps_.crypto.token_digest(token);
-  KAIWA_ASSIGN_OR_RETURN(auto account, deps_.store.read([&](ports::StoreTx& tx) {
-    return tx.find_account_by_token(digest);
-  }));
+core::Result<core::AccountId> authenticate_in(ports::StoreTx& tx, std::string_view token_digest) {
+  KAIWA_ASSIGN_OR_RETURN(auto account, tx.find_account_by_token(token_digest));
   if (!account) {
     return core::Error::unauthenticated("Invalid API token");
   }
   return *account;
+}
+
+core::Result<core::AccountId> AccountService::authenticate(std::string_view token) {
+  if (token.empty() || token.size() > 256) {
+    return core::Error::unauthenticated("Invalid API token");
+  }
+  return authenticate_digest(deps_.crypto.token_digest(token));
+}
+
+core::Result<core::AccountId> AccountService::authenticate_digest(std::string_view token_digest) {
+  return deps_.store.read([&](ports::StoreTx& tx) { return authenticate_in(tx, token_digest); });
 }
 
 core::Result<core::Account> AccountService::me(core::AccountId caller) {

@@ -34,10 +34,15 @@ class AccountService {
 
   // The account a token belongs to. Errors: kUnauthenticated.
   core::Result<core::AccountId> authenticate(std::string_view token);
+  // The same for a token already digested (Crypto::token_digest).
+  core::Result<core::AccountId> authenticate_digest(std::string_view token_digest);
   core::Result<core::Account> me(core::AccountId caller);
 
  private:
   Dependencies deps_;
 };
+
+// Authentication inside a transaction the caller already runs. Errors: kUnauthenticated.
+core::Result<core::AccountId> authenticate_in(ports::StoreTx& tx, std::string_view token_digest);
 
 }  // namespace kaiwa::app

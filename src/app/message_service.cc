@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/account_service.h"
 #include "app/event_payload.h"
 #include "app/room_service.h"
 #include "core/limits.h"
@@ -142,21 +143,24 @@ core::Result<core::MessageId> MessageService::post_message(core::AccountId calle
   });
 }
 
-void MessageService::post_message_async(core::AccountId caller, core::RoomId room, std::string body,
-                                        bool self_unread,
-                                        std::function<void(core::Result<core::MessageId>)> done) {
-  if (core::Status valid = validate_body(body); !valid) {
-    done(valid.error());
-    return;
-  }
+void MessageService::post_message_as(std::string token_digest, core::RoomId room, std::string body,
+                                     bool self_unread,
+                                     std::function<void(core::Result<core::MessageId>)> done) {
+  // Validated before queueing, reported after authenticating: a stranger learns only "401".
+  core::Status valid = validate_body(body);
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   auto posted = std::make_shared<core::MessageId>();
   deps_.store.submit_write(
-      [=, body = std::move(body)](ports::StoreTx& tx) -> core::Status {
+      [=, body = std::move(body),
+       token_digest = std::move(token_digest)](ports::StoreTx& tx) -> core::Status {
+        KAIWA_ASSIGN_OR_RETURN(core::AccountId caller, authenticate_in(tx, token_digest));
+        if (!valid) {
+          return valid.error();
+        }
         KAIWA_ASSIGN_OR_RETURN(*posted, post_in(tx, caller, room, body, self_unread, now_ms));
         return core::ok();
       },
-      [posted, done = std::move(done)](core::Status status) {
+      [posted, done = std::move(done)](const core::Status& status) {
         if (!status) {
           done(status.error());
         } else {

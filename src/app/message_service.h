@@ -24,11 +24,12 @@ class MessageService {
   // Errors: kInvalidArgument bad body; kNotFound; kPermissionDenied readonly member.
   core::Result<core::MessageId> post_message(core::AccountId caller, core::RoomId room,
                                              std::string_view body, bool self_unread);
-  // The same, answering through done once durable (see Store::submit_write): the hot path of
-  // the API, which must not park a thread per request while the commit is under way.
-  void post_message_async(core::AccountId caller, core::RoomId room, std::string body,
-                          bool self_unread,
-                          std::function<void(core::Result<core::MessageId>)> done);
+  // Posts as the holder of the token with this digest, authenticating inside the write
+  // transaction itself, and answers through done once durable (see Store::submit_write): the
+  // API's hot path, which costs no read of its own and parks no thread while the commit is under
+  // way. Errors as post_message, and kUnauthenticated before all others.
+  void post_message_as(std::string token_digest, core::RoomId room, std::string body,
+                       bool self_unread, std::function<void(core::Result<core::MessageId>)> done);
   // Marks read up to and including message (all when absent). Errors: kInvalidArgument when
   // that message is already read; kNotFound unknown message.
   core::Result<ports::UnreadCounts> mark_read(core::AccountId caller, core::RoomId room,

@@ -36,4 +36,19 @@ void append_json_string(std::string& out, std::string_view value) {
   out.push_back('"');
 }
 
+std::string json_log_line(
+    std::string_view msg,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  std::string line = "{\"msg\":";
+  append_json_string(line, msg);
+  for (const auto& [key, value] : fields) {
+    line.push_back(',');
+    append_json_string(line, key);
+    line.push_back(':');
+    append_json_string(line, value);
+  }
+  line.push_back('}');
+  return line;
+}
+
 }  // namespace kaiwa::core

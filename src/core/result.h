@@ -16,9 +16,11 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   // Implicit on purpose: `return value;` and `return Error::not_found(..);` both read naturally.
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
 
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
 
   [[nodiscard]] bool has_value() const { return state_.index() == 0; }
 
@@ -62,7 +64,9 @@ class [[nodiscard]] Result<void> {
  public:
   Result() = default;
 
-  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+  // Implicit for `return Error::not_found(..);`, as in Result<T>.
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Result(Error error) : error_(std::move(error)) {}
 
   [[nodiscard]] bool has_value() const { return !error_.has_value(); }
 

@@ -16,12 +16,14 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/json_text.h"
+
 namespace kaiwa::edge {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = asio::ip::tcp;
+using Tcp = asio::ip::tcp;
 
 struct HttpServer::Impl {
   HttpServerOptions options;
@@ -29,7 +31,7 @@ struct HttpServer::Impl {
   ErrorResponder error_responder;
   asio::io_context io{options.io_threads};
   asio::thread_pool workers{static_cast<std::size_t>(options.worker_threads)};
-  tcp::acceptor acceptor{io};
+  Tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
@@ -40,7 +42,7 @@ struct HttpServer::Impl {
       : options(std::move(o)), handler(std::move(h)), error_responder(std::move(e)) {}
 
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> session(tcp::socket socket);
+  asio::awaitable<void> session(Tcp::socket socket);
   asio::awaitable<HttpResponse> run_handler(HttpRequest& request);
   asio::awaitable<void> reject_oversized(beast::tcp_stream& stream, unsigned version);
 };
@@ -99,9 +101,9 @@ bool is_multipart(std::string_view content_type) {
 }  // namespace
 
 asio::awaitable<HttpResponse> HttpServer::Impl::run_handler(HttpRequest& request) {
-  // The handler runs on the worker pool, where blocking on the store is allowed, and may answer
-  // later from another thread (a write's commit); the answer resumes this coroutine on its
-  // connection's strand. The request lives in this suspended frame until then.
+  // The handler starts on this strand and may answer later from another thread (a worker, or a
+  // write's commit); the answer resumes this coroutine on the strand. The request lives in this
+  // suspended frame until then.
   auto initiate = [this, &request](auto completion) {
     using Completion = decltype(completion);
     auto shared = std::make_shared<Completion>(std::move(completion));
@@ -115,15 +117,25 @@ asio::awaitable<HttpResponse> HttpServer::Impl::run_handler(HttpRequest& request
         (*shared)(std::move(response));
       });
     };
-    asio::post(workers, [this, &request, respond]() {
-      try {
-        handler(request, respond);
-      } catch (const std::exception& e) {
-        spdlog::error("{{\"msg\":\"handler failed\",\"path\":\"{}\",\"error\":\"{}\"}}",
-                      request.path, e.what());
-        respond(error_responder(500, "Internal server error"));
-      }
-    });
+    auto fail = [this, &request, respond](const std::exception& e) {
+      spdlog::error("{}", core::json_log_line("handler failed",
+                                              {{"path", request.path}, {"error", e.what()}}));
+      respond(error_responder(500, "Internal server error"));
+    };
+    BlockingRunner run_blocking = [this, fail](std::function<void()> work) {
+      asio::post(workers, [work = std::move(work), fail]() {
+        try {
+          work();
+        } catch (const std::exception& e) {
+          fail(e);
+        }
+      });
+    };
+    try {
+      handler(request, respond, run_blocking);
+    } catch (const std::exception& e) {
+      fail(e);
+    }
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
       initiate, asio::use_awaitable);
@@ -139,9 +151,9 @@ asio::awaitable<void> HttpServer::Impl::reject_oversized(beast::tcp_stream& stre
   beast::error_code ec;
   stream.expires_after(std::chrono::seconds(5));
   co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  constexpr std::size_t kMaxDiscardBytes = 64 * 1024 * 1024;
-  std::array<char, 16 * 1024> discard{};
+  stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
+  constexpr std::size_t kMaxDiscardBytes = std::size_t{64} * 1024 * 1024;
+  std::array<char, std::size_t{16} * 1024> discard{};
   std::size_t discarded = 0;
   stream.expires_after(std::chrono::seconds(2));
   while (!ec && discarded < kMaxDiscardBytes) {
@@ -150,7 +162,7 @@ asio::awaitable<void> HttpServer::Impl::reject_oversized(beast::tcp_stream& stre
   }
 }
 
-asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
+asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   beast::error_code ec;
@@ -209,23 +221,23 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       break;
     }
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
 }
 
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
   while (!stopping.load()) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(
+    Tcp::socket socket = co_await acceptor.async_accept(
         asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping.load()) {
         co_return;
       }
       // Out of descriptors or a transient failure: keep serving what we have.
-      spdlog::warn("{{\"msg\":\"accept failed\",\"error\":\"{}\"}}", ec.message());
+      spdlog::warn("{}", core::json_log_line("accept failed", {{"error", ec.message()}}));
       continue;
     }
-    socket.set_option(tcp::no_delay(true), ec);
+    socket.set_option(Tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
     asio::co_spawn(executor, session(std::move(socket)), asio::detached);
   }
@@ -244,7 +256,7 @@ core::Result<std::uint16_t> HttpServer::bind() {
   if (ec) {
     return core::Error::invalid_argument("invalid listen address: " + impl_->options.host);
   }
-  tcp::endpoint endpoint(address, impl_->options.port);
+  Tcp::endpoint endpoint(address, impl_->options.port);
   impl_->acceptor.open(endpoint.protocol(), ec);
   if (!ec) {
     impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -296,7 +308,7 @@ void HttpServer::wait_for_signal(std::chrono::milliseconds grace) {
   asio::signal_set signals(signals_io, SIGINT, SIGTERM);
   signals.async_wait([](const beast::error_code&, int) {});
   signals_io.run();
-  spdlog::info("{{\"msg\":\"shutting down\"}}");
+  spdlog::info("{}", core::json_log_line("shutting down"));
   stop(grace);
 }
 

@@ -22,14 +22,15 @@ struct HttpServerOptions {
   // Threads that run handlers, which may block on the store (design.md §5). Enough of them lets
   // concurrent writes meet in one group commit.
   int worker_threads = 64;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   // multipart/form-data bodies (uploads) may be this large.
-  std::size_t max_upload_body_bytes = 5 * 1024 * 1024 + 64 * 1024;
+  std::size_t max_upload_body_bytes = std::size_t{5} * 1024 * 1024 + std::size_t{64} * 1024;
   std::chrono::seconds idle_timeout{60};
 };
 
-// Runs on the worker pool; answers through the Responder, at once or later from any thread.
-using RequestHandler = std::function<void(HttpRequest&, std::function<void(HttpResponse)>)>;
+// Called on the connection's strand, so it must not block: it answers through the Responder
+// (now, or later from any thread) and hands blocking work to the BlockingRunner.
+using RequestHandler = std::function<void(HttpRequest&, Responder, const BlockingRunner&)>;
 // Builds the response for a request the server refuses before any handler runs (413, 400).
 using ErrorResponder = std::function<HttpResponse(int status, std::string_view message)>;
 

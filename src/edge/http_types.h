@@ -2,6 +2,7 @@
 // never see Beast (design.md §3).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,5 +55,10 @@ struct HttpResponse {
     return *this;
   }
 };
+
+// Answers a request exactly once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+// Runs work that may block (the store) on the server's worker pool.
+using BlockingRunner = std::function<void(std::function<void()>)>;
 
 }  // namespace kaiwa::edge

@@ -20,17 +20,17 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
   add_async(std::move(method), pattern,
-            [handler = std::move(handler)](HttpRequest& request, const Responder& respond) {
-              respond(handler(request));
-            });
+            [handler = std::move(handler)](HttpRequest& request, const Responder& respond,
+                                           const BlockingRunner&) { respond(handler(request)); });
 }
 
-void Router::add_async(std::string method, std::string_view pattern, AsyncHandler handler) {
+void Router::add_async(std::string method, std::string_view pattern, AsyncHandler handler,
+                       bool blocking) {
   std::vector<std::string> segments;
   for (std::string_view segment : split_path(pattern)) {
     segments.emplace_back(segment);
   }
-  routes_.push_back(Route{std::move(method), std::move(segments), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(segments), std::move(handler), blocking});
 }
 
 Router::Match Router::match(HttpRequest& request) const {
@@ -58,7 +58,7 @@ Router::Match Router::match(HttpRequest& request) const {
       continue;
     }
     request.path_params = std::move(params);
-    return Match{MatchKind::kFound, &route.handler};
+    return Match{MatchKind::kFound, &route.handler, route.blocking};
   }
   return result;
 }

@@ -9,24 +9,28 @@
 
 namespace kaiwa::edge {
 
-// Answers a request exactly once, from any thread.
-using Responder = std::function<void(HttpResponse)>;
 // A handler that answers before returning.
 using Handler = std::function<HttpResponse(HttpRequest&)>;
 // A handler that may answer later, e.g. once a write is durable; request stays valid until then.
-using AsyncHandler = std::function<void(HttpRequest&, Responder)>;
+// One that runs on the connection's strand hands any blocking work to the BlockingRunner.
+using AsyncHandler = std::function<void(HttpRequest&, Responder, const BlockingRunner&)>;
 
 // Built once at start, then only read: safe to use from many threads after that.
 class Router {
  public:
+  // A handler that may block (the store): runs on the worker pool.
   void add(std::string method, std::string_view pattern, Handler handler);
-  void add_async(std::string method, std::string_view pattern, AsyncHandler handler);
+  // blocking: whether the handler may block, and so must run on the worker pool; a handler
+  // that never blocks runs on the connection's strand, saving a thread hop.
+  void add_async(std::string method, std::string_view pattern, AsyncHandler handler,
+                 bool blocking = true);
 
   enum class MatchKind { kFound, kNoPath, kNoMethod };
 
   struct Match {
     MatchKind kind = MatchKind::kNoPath;
     const AsyncHandler* handler = nullptr;
+    bool blocking = true;
   };
 
   // On kFound, request.path_params holds the captured segments.
@@ -37,6 +41,7 @@ class Router {
     std::string method;
     std::vector<std::string> segments;
     AsyncHandler handler;
+    bool blocking = true;
   };
 
   std::vector<Route> routes_;

@@ -7,6 +7,7 @@
 
 #include "api/chatwork/chatwork_api.h"
 #include "api/chatwork/error_mapping.h"
+#include "core/json_text.h"
 #include "edge/http_server.h"
 #include "edge/router.h"
 #include "server/admin_commands.h"
@@ -58,17 +59,27 @@ int serve(Config config) {
   // Set once wiring is done, before serve(); /v2 misses are answered through it.
   api::chatwork::ChatworkApi* chatwork_api = nullptr;
   auto dispatch = [&router, &chatwork_api](edge::HttpRequest& request,
-                                           const edge::Responder& respond) {
+                                           const edge::Responder& respond,
+                                           const edge::BlockingRunner& run_blocking) {
     auto match = router.match(request);
     if (match.kind == edge::Router::MatchKind::kFound) {
-      (*match.handler)(request, respond);
+      if (match.blocking) {
+        run_blocking([handler = match.handler, &request, respond, run_blocking] {
+          (*handler)(request, respond, run_blocking);
+        });
+      } else {
+        (*match.handler)(request, respond, run_blocking);
+      }
       return;
     }
     const bool wrong_method = match.kind == edge::Router::MatchKind::kNoMethod;
     const int status = wrong_method ? 405 : 404;
     const std::string_view message = wrong_method ? "Method not allowed" : "Not found";
     if (request.path.rfind("/v2/", 0) == 0 && chatwork_api != nullptr) {
-      chatwork_api->unmatched(request, respond, status, message);
+      // Authenticating reads the store, so it runs where blocking is allowed.
+      run_blocking([&chatwork_api, &request, respond, status, message] {
+        chatwork_api->unmatched(request, respond, status, message);
+      });
       return;
     }
     respond(api::chatwork::error_response(status, message));
@@ -78,7 +89,7 @@ int serve(Config config) {
   });
   auto port = server.bind();
   if (!port) {
-    spdlog::error(R"({{"msg":"cannot listen","error":"{}"}})", port.error().message);
+    spdlog::error("{}", core::json_log_line("cannot listen", {{"error", port.error().message}}));
     return 2;
   }
   const std::string url = "http://" + options.host + ":" + std::to_string(*port);
@@ -87,8 +98,8 @@ int serve(Config config) {
   }
   auto application = open_application(config);
   if (!application) {
-    spdlog::error(R"({{"msg":"cannot open data directory","error":"{}"}})",
-                  application.error().message);
+    spdlog::error("{}", core::json_log_line("cannot open data directory",
+                                            {{"error", application.error().message}}));
     return 2;
   }
   Application& parts = **application;
@@ -116,7 +127,7 @@ int serve(Config config) {
 
   server.serve();
   std::cout << R"({"event":"ready","url":")" << url << R"("})" << std::endl;
-  spdlog::info(R"({{"msg":"ready","url":"{}","data":"{}"}})", url, config.data_dir);
+  spdlog::info("{}", core::json_log_line("ready", {{"url", url}, {"data", config.data_dir}}));
   server.wait_for_signal(std::chrono::seconds(10));
   return 0;
 }

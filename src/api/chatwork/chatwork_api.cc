@@ -1,5 +1,7 @@
 #include "api/chatwork/chatwork_api.h"
 
+#include <array>
+
 #include "api/chatwork/handlers.h"
 
 namespace kaiwa::api::chatwork {
@@ -18,7 +20,7 @@ std::string_view request_token(const edge::HttpRequest& request) {
 }
 
 ChatworkApi::ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports::Clock& clock,
-                         ChatworkApiOptions options)
+                         const ChatworkApiOptions& options)
     : context_{services, CodecContext{options.public_url}, options.empty_list_no_content},
       crypto_(crypto),
       clock_(clock),
@@ -49,17 +51,10 @@ void ChatworkApi::guarded(edge::HttpRequest& request, const edge::Responder& res
 }
 
 edge::AsyncHandler ChatworkApi::authenticated(AuthedHandler handler) {
-  return [this, handler](edge::HttpRequest& request, const edge::Responder& respond) {
+  return [this, handler](edge::HttpRequest& request, const edge::Responder& respond,
+                         const edge::BlockingRunner&) {
     guarded(request, respond, [&](core::AccountId caller, const edge::Responder& answer) {
       answer(handler(context_, caller, request));
-    });
-  };
-}
-
-edge::AsyncHandler ChatworkApi::authenticated(AsyncAuthedHandler handler) {
-  return [this, handler](edge::HttpRequest& request, const edge::Responder& respond) {
-    guarded(request, respond, [&](core::AccountId caller, edge::Responder answer) {
-      handler(context_, caller, request, std::move(answer));
     });
   };
 }
@@ -71,6 +66,53 @@ void ChatworkApi::unmatched(edge::HttpRequest& request, const edge::Responder& r
   });
 }
 
+void ChatworkApi::post_message_inline(edge::HttpRequest& request, const edge::Responder& respond,
+                                      const edge::BlockingRunner& run_blocking) {
+  std::string_view token = request_token(request);
+  auto room_id = path_id(request, "room_id");
+  auto params = RequestParams::from(request);
+  std::optional<std::string> body;
+  bool self_unread = false;
+  bool parsed = room_id.has_value() && params.has_value();
+  if (parsed) {
+    body = params->optional_text("body");
+    auto flag = params->flag("self_unread", false);
+    parsed = body.has_value() && flag.has_value();
+    self_unread = parsed && *flag;
+  }
+  if (token.empty() || !parsed) {
+    run_blocking([this, &request, respond, run_blocking] {
+      post_message_blocking_(request, respond, run_blocking);
+    });
+    return;
+  }
+  std::string digest = crypto_.token_digest(token);
+  auto decision = rate_limiter_.hit(digest, clock_.now_unix());
+  edge::Responder with_headers = [respond, decision](edge::HttpResponse response) {
+    response.set_header("X-RateLimit-Limit", std::to_string(decision.limit));
+    response.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
+    response.set_header("X-RateLimit-Reset", std::to_string(decision.reset_unix));
+    respond(std::move(response));
+  };
+  if (!decision.allowed) {
+    with_headers(error_response(429, "Rate limit exceeded"));
+    return;
+  }
+  context_.services.messages.post_message_as(
+      digest, core::RoomId(*room_id), std::move(*body), self_unread,
+      [this, digest, respond, with_headers](core::Result<core::MessageId> posted) {
+        if (posted) {
+          with_headers(message_id_response(*posted));
+        } else if (posted.error().is(core::ErrorCode::kUnauthenticated)) {
+          // Counted before it could be checked: a made-up token leaves nothing behind.
+          rate_limiter_.forget(digest);
+          respond(error_response(posted.error()));
+        } else {
+          with_headers(error_response(posted.error()));
+        }
+      });
+}
+
 // The one table of the /v2 surface. Literal segments come before {id} segments of the same
 // shape (messages/read before messages/{message_id}).
 void ChatworkApi::add_routes(edge::Router& router) {
@@ -80,7 +122,7 @@ void ChatworkApi::add_routes(edge::Router& router) {
     AuthedHandler handler;
   };
 
-  static constexpr Route kRoutes[] = {
+  static constexpr auto kRoutes = std::to_array<Route>({
       {"GET", "/v2/me", get_me},
       {"GET", "/v2/my/status", get_my_status},
       {"GET", "/v2/my/tasks", get_my_tasks},
@@ -114,12 +156,18 @@ void ChatworkApi::add_routes(edge::Router& router) {
       {"DELETE", "/v2/rooms/{room_id}/link", delete_room_link},
       // Kaiwa's extension (docs/api/kaiwa-openapi.yaml): contact requests must come from somewhere.
       {"POST", "/kaiwa/v1/contact_requests", post_contact_request},
-  };
+  });
   for (const Route& route : kRoutes) {
     router.add_async(route.method, route.path, authenticated(route.handler));
   }
-  // The hot write path answers from the commit, without parking a worker thread per request.
-  router.add_async("POST", "/v2/rooms/{room_id}/messages", authenticated(post_room_message_async));
+  post_message_blocking_ = authenticated(post_room_message);
+  router.add_async(
+      "POST", "/v2/rooms/{room_id}/messages",
+      [this](edge::HttpRequest& request, const edge::Responder& respond,
+             const edge::BlockingRunner& run_blocking) {
+        post_message_inline(request, respond, run_blocking);
+      },
+      /*blocking=*/false);
   router.add("GET", "/files/{file_id}/download",
              [this](edge::HttpRequest& request) { return get_file_download(context_, request); });
 }

@@ -38,9 +38,6 @@ struct HandlerContext {
 
 using AuthedHandler = edge::HttpResponse (*)(HandlerContext& ctx, core::AccountId caller,
                                              edge::HttpRequest& request);
-// For writes on the hot path: answers through respond once the write is durable.
-using AsyncAuthedHandler = void (*)(HandlerContext& ctx, core::AccountId caller,
-                                    edge::HttpRequest& request, edge::Responder respond);
 
 edge::HttpResponse json_response(std::string body, int status = 200);
 // {"<key>": <id>} bodies that most writes answer with.
@@ -72,12 +69,15 @@ edge::HttpResponse json_list(const HandlerContext& ctx, const std::vector<T>& it
 // In a handler: assigns lhs from a Result, or returns the Chatwork error response.
 #define KAIWA_ASSIGN_OR_RESPOND(lhs, expr) \
   KAIWA_ASSIGN_OR_RESPOND_IMPL(KAIWA_CONCAT(kaiwa_response_, __LINE__), lhs, expr)
+// lhs may be a declaration (`auto x`) and tmp is a declared name, so neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define KAIWA_ASSIGN_OR_RESPOND_IMPL(tmp, lhs, expr)            \
   auto tmp = (expr);                                            \
   if (!tmp.has_value()) {                                       \
     return ::kaiwa::api::chatwork::error_response(tmp.error()); \
   }                                                             \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define KAIWA_RESPOND_IF_ERROR(expr)                                        \
   do {                                                                      \

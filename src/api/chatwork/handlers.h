@@ -49,9 +49,6 @@ KAIWA_HANDLER(get_room_file);
 
 #undef KAIWA_HANDLER
 
-void post_room_message_async(HandlerContext& ctx, core::AccountId caller,
-                             edge::HttpRequest& request, edge::Responder respond);
-
 // The signed download link of a file; needs no token (the signature is the authorization).
 edge::HttpResponse get_file_download(HandlerContext& ctx, edge::HttpRequest& request);
 

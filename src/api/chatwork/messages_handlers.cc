@@ -46,31 +46,6 @@ edge::HttpResponse post_room_message(HandlerContext& ctx, core::AccountId caller
   return message_id_response(id);
 }
 
-void post_room_message_async(HandlerContext& ctx, core::AccountId caller,
-                             edge::HttpRequest& request, edge::Responder respond) {
-  auto room_id = path_id(request, "room_id");
-  if (!room_id) {
-    respond(error_response(room_id.error()));
-    return;
-  }
-  auto params = RequestParams::from(request);
-  if (!params) {
-    respond(error_response(params.error()));
-    return;
-  }
-  auto body = params->required_text("body");
-  auto self_unread = params->flag("self_unread", false);
-  if (!body || !self_unread) {
-    respond(error_response(!body ? body.error() : self_unread.error()));
-    return;
-  }
-  ctx.services.messages.post_message_async(
-      caller, core::RoomId(*room_id), std::move(body).value(), *self_unread,
-      [respond = std::move(respond)](core::Result<core::MessageId> posted) {
-        respond(posted ? message_id_response(*posted) : error_response(posted.error()));
-      });
-}
-
 edge::HttpResponse put_room_messages_read(HandlerContext& ctx, core::AccountId caller,
                                           edge::HttpRequest& request) {
   KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, path_id(request, "room_id"));
