@@ -95,9 +95,13 @@ core::Result<core::Contact> ContactService::accept_request(core::AccountId calle
       return core::Error::not_found("Contact request not found");
     }
     KAIWA_TRY(tx.delete_contact_request(request));
-    KAIWA_ASSIGN_OR_RETURN(bool already, tx.are_contacts(caller, pending->from));
-    if (already) {
-      return core::Error::invalid_argument("This account is already a contact");
+    // Two people who asked each other: accepting the second request just answers with the
+    // contact the first one made.
+    KAIWA_ASSIGN_OR_RETURN(auto contacts, tx.list_contacts(caller));
+    for (core::Contact& contact : contacts) {
+      if (contact.account.id == pending->from) {
+        return std::move(contact);
+      }
     }
     KAIWA_ASSIGN_OR_RETURN(core::RoomId room, connect(tx, caller, pending->from, now_ms));
     KAIWA_ASSIGN_OR_RETURN(auto requester, tx.find_account(pending->from));

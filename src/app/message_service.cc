@@ -56,15 +56,18 @@ core::Result<core::Message> load_message(ports::StoreTx& tx, core::RoomId room,
 
 core::Result<core::Message> insert_with_id(ports::StoreTx& tx, core::MessageId id,
                                            core::RoomId room, core::AccountId author,
-                                           std::string body, bool self_unread,
-                                           std::int64_t now_ms) {
+                                           std::string body, bool self_unread, std::int64_t now_ms,
+                                           bool counts_mentions = true) {
   core::Message message;
   message.id = id;
   message.room_id = room;
   message.account.id = author;
   message.body = std::move(body);
   message.send_time = now_ms / 1000;
-  KAIWA_ASSIGN_OR_RETURN(auto mentioned, mentioned_members(tx, room, author, message.body));
+  std::vector<core::AccountId> mentioned;
+  if (counts_mentions) {
+    KAIWA_ASSIGN_OR_RETURN(mentioned, mentioned_members(tx, room, author, message.body));
+  }
   KAIWA_ASSIGN_OR_RETURN(message.seq, tx.insert_message(message, mentioned));
   if (!self_unread) {
     KAIWA_TRY(tx.set_read_seq(room, author, message.seq));
@@ -85,6 +88,14 @@ core::Result<core::Message> append_message(ports::StoreTx& tx, core::RoomId room
                                            bool self_unread, std::int64_t now_ms) {
   KAIWA_ASSIGN_OR_RETURN(core::MessageId id, tx.allocate_message_id(now_ms));
   return insert_with_id(tx, id, room, author, std::move(body), self_unread, now_ms);
+}
+
+core::Result<core::Message> append_notice(ports::StoreTx& tx, core::RoomId room,
+                                          core::AccountId author, std::string body,
+                                          std::int64_t now_ms) {
+  KAIWA_ASSIGN_OR_RETURN(core::MessageId id, tx.allocate_message_id(now_ms));
+  return insert_with_id(tx, id, room, author, std::move(body), false, now_ms,
+                        /*counts_mentions=*/false);
 }
 
 core::Result<core::Message> append_message_with_id(ports::StoreTx& tx, core::MessageId id,

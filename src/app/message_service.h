@@ -55,6 +55,12 @@ core::Result<core::Message> append_message(ports::StoreTx& tx, core::RoomId room
                                            core::AccountId author, std::string body,
                                            bool self_unread, std::int64_t now_ms);
 
+// A notice Kaiwa posts for the author (room created): it counts as unread like any message but
+// mentions nobody, whatever names it quotes.
+core::Result<core::Message> append_notice(ports::StoreTx& tx, core::RoomId room,
+                                          core::AccountId author, std::string body,
+                                          std::int64_t now_ms);
+
 // The message id to use when a use case must know it before the message body exists.
 core::Result<core::Message> append_message_with_id(ports::StoreTx& tx, core::MessageId id,
                                                    core::RoomId room, core::AccountId author,

@@ -210,8 +210,7 @@ core::Result<core::RoomId> RoomService::create_room(core::AccountId caller,
     KAIWA_TRY(record_event(
         tx, "room_created", room.id,
         EventPayload().add("room_id", room.id.value).add("account_id", caller.value), now_ms));
-    KAIWA_TRY(append_message(tx, room.id, caller, room_created_body(room.name, member_ids), false,
-                             now_ms));
+    KAIWA_TRY(append_notice(tx, room.id, caller, room_created_body(room.name, member_ids), now_ms));
     return room.id;
   });
 }

@@ -59,6 +59,10 @@ core::Result<std::vector<core::TaskId>> TaskService::create_tasks(core::AccountI
   if (request.assignee_ids.size() > core::kMaxIdsInList) {
     return core::Error::invalid_argument("Too many account ids in 'to_ids' (at most 100)");
   }
+  if (request.body.size() * request.assignee_ids.size() > core::kMaxTaskBytesPerRequest) {
+    return core::Error::invalid_argument(
+        "Parameter 'body' is too long for this many assignees; split the request");
+  }
   KAIWA_ASSIGN_OR_RETURN(auto limit, resolve_limit(request));
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<std::vector<core::TaskId>> {

@@ -15,4 +15,8 @@ inline constexpr std::size_t kMaxListedItems = 100;
 inline constexpr std::size_t kMaxFilenameBytes = 255;
 inline constexpr std::int64_t kDefaultMaxUploadBytes = std::int64_t{5} * 1024 * 1024;
 
+// One task request stores its body once per assignee (task row and notice): bounded in total, so
+// a single request cannot make the writer store hundreds of megabytes.
+inline constexpr std::size_t kMaxTaskBytesPerRequest = std::size_t{2} * 1024 * 1024;
+
 }  // namespace kaiwa::core

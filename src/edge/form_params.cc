@@ -62,7 +62,13 @@ std::optional<std::string_view> php_array_base(std::string_view key) {
 
 core::Result<FormParams> FormParams::parse_urlencoded(std::string_view encoded) {
   FormParams params;
+  std::size_t pairs = 0;
   while (!encoded.empty()) {
+    // No Chatwork call has more than a dozen parameters; a body of a million empty ones is an
+    // attack on memory, refused before it allocates anything.
+    if (++pairs > kMaxFormPairs) {
+      return core::Error::invalid_argument("Too many parameters");
+    }
     const std::size_t amp = encoded.find('&');
     const std::string_view pair = encoded.substr(0, amp);
     encoded = amp == std::string_view::npos ? std::string_view{} : encoded.substr(amp + 1);
@@ -82,8 +88,12 @@ core::Result<FormParams> FormParams::parse_urlencoded(std::string_view encoded) 
       continue;
     }
     if (const auto base = php_array_base(*key)) {
-      return core::Error::invalid_argument("Parameter '" + std::string(*base) +
-                                           "' must be a comma-separated list");
+      // The name is echoed only when it is plain ASCII, so the error body stays valid JSON text.
+      const bool printable =
+          std::all_of(base->begin(), base->end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+      return core::Error::invalid_argument(
+          printable ? "Parameter '" + std::string(*base) + "' must be a comma-separated list"
+                    : std::string("List parameters must be comma-separated"));
     }
     params.entries_.emplace_back(std::move(*key), std::move(*value));
   }

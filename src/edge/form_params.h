@@ -16,6 +16,9 @@ namespace kaiwa::edge {
 // An ordered list of decoded key/value pairs. Lookups are linear because Chatwork requests carry a
 // handful of parameters; a repeated key keeps its first value for get(). Values are raw bytes:
 // the caller validates UTF-8. A plain value type with no internal synchronisation.
+// Pairs a body or query may carry before it is refused as abuse.
+inline constexpr std::size_t kMaxFormPairs = 1000;
+
 class FormParams {
  public:
   using Entry = std::pair<std::string, std::string>;

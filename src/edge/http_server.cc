@@ -34,6 +34,7 @@ struct HttpServer::Impl {
   Tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
   std::atomic<int> in_flight{0};
+  std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopping{false};
   std::mutex stop_mutex;
   bool stopped = false;
@@ -117,9 +118,10 @@ asio::awaitable<HttpResponse> HttpServer::Impl::run_handler(HttpRequest& request
         (*shared)(std::move(response));
       });
     };
-    auto fail = [this, &request, respond](const std::exception& e) {
-      spdlog::error("{}", core::json_log_line("handler failed",
-                                              {{"path", request.path}, {"error", e.what()}}));
+    // Copies the path: a handler that answered and then threw may outlive the request.
+    auto fail = [this, path = request.path, respond](const std::exception& e) {
+      spdlog::error("{}",
+                    core::json_log_line("handler failed", {{"path", path}, {"error", e.what()}}));
       respond(error_responder(500, "Internal server error"));
     };
     BlockingRunner run_blocking = [this, fail](std::function<void()> work) {
@@ -182,9 +184,13 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     if (ec) {
       break;  // closed, idle timeout, or a malformed header: nothing to answer
     }
-    const bool upload = is_multipart(parser.get()[http::field::content_type]);
+    const auto& header = parser.get();
+    const std::string_view target = header.target();
+    const bool upload =
+        is_multipart(header[http::field::content_type]) && options.accepts_upload &&
+        options.accepts_upload(header.method_string(), target.substr(0, target.find('?')));
     const std::size_t limit = upload ? options.max_upload_body_bytes : options.max_body_bytes;
-    const unsigned version = parser.get().version();
+    const unsigned version = header.version();
     if (parser.content_length() && *parser.content_length() > limit) {
       co_await reject_oversized(stream, version);
       break;
@@ -199,6 +205,7 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
       }
     }
     in_flight.fetch_add(1);
+    stream.expires_after(options.transfer_timeout);
     co_await http::async_read(stream, buffer, parser,
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {
@@ -215,6 +222,8 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     HttpResponse response = co_await run_handler(request);
     auto message = to_message(std::move(response), version, keep_alive && !stopping.load());
     keep_alive = message.keep_alive();
+    // A fresh deadline: the time the handler took (a commit under load) must not eat into it.
+    stream.expires_after(options.transfer_timeout);
     co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
     in_flight.fetch_sub(1);
     if (ec || !keep_alive) {
@@ -237,9 +246,15 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
       spdlog::warn("{}", core::json_log_line("accept failed", {{"error", ec.message()}}));
       continue;
     }
+    if (connections.load() >= options.max_connections) {
+      socket.close(ec);  // at capacity: refuse rather than run out of descriptors or memory
+      continue;
+    }
     socket.set_option(Tcp::no_delay(true), ec);
+    connections.fetch_add(1);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+    asio::co_spawn(executor, session(std::move(socket)),
+                   [this](const std::exception_ptr&) { connections.fetch_sub(1); });
   }
 }
 

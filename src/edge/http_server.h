@@ -25,7 +25,16 @@ struct HttpServerOptions {
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   // multipart/form-data bodies (uploads) may be this large.
   std::size_t max_upload_body_bytes = std::size_t{5} * 1024 * 1024 + std::size_t{64} * 1024;
+  // Which requests may carry max_upload_body_bytes (the upload route); all others are held to
+  // max_body_bytes whatever Content-Type they claim.
+  std::function<bool(std::string_view method, std::string_view path)> accepts_upload;
+  // How long a keep-alive connection may wait for its next request.
   std::chrono::seconds idle_timeout{60};
+  // How long a request may take to arrive, and its response to leave.
+  std::chrono::seconds transfer_timeout{60};
+  // Connections served at once; more are closed on accept. Below the process's file limit
+  // (20,000 here), leaving room for the store's and the logs' descriptors.
+  std::size_t max_connections = 16000;
 };
 
 // Called on the connection's strand, so it must not block: it answers through the Responder

@@ -40,15 +40,6 @@ RateLimiter::Decision RateLimiter::hit(std::string_view key, std::int64_t now_un
   return Decision{true, limit_, limit_ - window.count, reset_unix};
 }
 
-void RateLimiter::forget(std::string_view key) {
-  Shard& shard = shard_for(key);
-  std::lock_guard lock(shard.mutex);
-  auto it = shard.windows.find(key);
-  if (it != shard.windows.end()) {
-    shard.windows.erase(it);
-  }
-}
-
 std::size_t RateLimiter::tracked_key_count() const {
   std::size_t total = 0;
   for (const Shard& shard : shards_) {

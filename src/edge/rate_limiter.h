@@ -32,9 +32,6 @@ class RateLimiter {
 
   // Records one request for `key` at `now_unix` (taken as a parameter so tests need no clock).
   Decision hit(std::string_view key, std::int64_t now_unix);
-  // Drops a key's window: for a key counted before it turned out to be invalid (a token that
-  // failed authentication), so made-up keys never accumulate.
-  void forget(std::string_view key);
 
   // Keys currently held, expired or not; for metrics and tests. Locks every shard in turn.
   [[nodiscard]] std::size_t tracked_key_count() const;

@@ -49,6 +49,12 @@ int serve(Config config) {
     return 2;
   }
   options.io_threads = config.io_threads;
+  // Only the upload route may carry a file-sized body (POST /v2/rooms/{room_id}/files).
+  options.accepts_upload = [](std::string_view method, std::string_view path) {
+    const auto segments = edge::split_path(path);
+    return method == "POST" && segments.size() == 4 && segments[0] == "v2" &&
+           segments[1] == "rooms" && segments[3] == "files";
+  };
   options.worker_threads = config.worker_threads;
   // Headroom for the multipart framing around the largest allowed file.
   constexpr std::size_t kMultipartOverheadBytes = std::size_t{64} * 1024;
@@ -102,7 +108,8 @@ int serve(Config config) {
                                             {{"error", application.error().message}}));
     return 2;
   }
-  Application& parts = **application;
+  std::unique_ptr<Application> owner = std::move(application).value();
+  Application& parts = *owner;
   api::chatwork::ChatworkApi chatwork(
       api::chatwork::ChatworkServices{*parts.accounts, *parts.contacts, *parts.rooms,
                                       *parts.messages, *parts.tasks, *parts.files},
@@ -129,6 +136,9 @@ int serve(Config config) {
   std::cout << R"({"event":"ready","url":")" << url << R"("})" << std::endl;
   spdlog::info("{}", core::json_log_line("ready", {{"url", url}, {"data", config.data_dir}}));
   server.wait_for_signal(std::chrono::seconds(10));
+  // The store drains its queued writes as it closes, and their completions call into the API
+  // object: close it while that object still exists.
+  owner.reset();
   return 0;
 }
 

@@ -126,6 +126,26 @@ test('S20: a 2 MiB and a 10 MB request body answer 413, write nothing, and the s
   assert.deepEqual(await snapshot(), before);
 });
 
+test('only the upload route takes a file-sized body: a 2 MiB multipart body elsewhere answers 413', async () => {
+  const before = await snapshot();
+  const contentType = 'multipart/form-data; boundary=x';
+  const body = Buffer.alloc(2 * 1024 * 1024, 'a');
+  for (const [method, path] of [['POST', `/v2/rooms/${room}/messages`], ['PUT', `/v2/rooms/${room}`], ['POST', '/v2/rooms']]) {
+    const res = await raw(method, path, body, contentType);
+    assert.equal(res.status, 413, `${method} ${path}: expected 413, got ${res.status}`);
+  }
+  expectStatus(await alice.api.request('GET', '/healthz', { auth: 'none' }), 200);
+  assert.deepEqual(await snapshot(), before);
+});
+
+test('a form body with more than 1,000 parameters answers 400 and writes nothing', async () => {
+  const before = await snapshot();
+  const body = `${'a=1&'.repeat(5000)}body=hello`;
+  const res = await raw('POST', `/v2/rooms/${room}/messages`, body);
+  assert.equal(res.status, 400, `expected 400, got ${res.status}`);
+  assert.deepEqual(await snapshot(), before);
+});
+
 test('a message of 65536 characters answers 400 (not 413) and writes nothing', async () => {
   const before = await snapshot();
   expectStatus(await alice.api.post(`/rooms/${room}/messages`, { body: 'é'.repeat(65536) }), 400);

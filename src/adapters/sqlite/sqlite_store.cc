@@ -57,13 +57,24 @@ core::Status SqliteStore::run_write(const std::function<core::Status(ports::Stor
 void SqliteStore::submit_write(ports::WriteFn fn, ports::WriteDone done) {
   {
     std::lock_guard lock(queue_mutex_);
-    if (!stopping_) {
+    if (!stopping_ && queue_.size() < options_.max_queued_writes) {
       queue_.push_back(WriteJob{std::move(fn), std::move(done)});
       queue_ready_.notify_one();
       return;
     }
   }
-  done(core::Error::unavailable("The store is shutting down"));
+  // Shutting down, or so far behind that waiting would only grow memory: the caller answers 503.
+  done(core::Error::unavailable("The store is not accepting writes"));
+}
+
+// Hands a write its outcome. A completion that throws (out of memory) must not take the writer
+// thread, and with it every later write, down.
+void SqliteStore::answer(WriteJob& job, core::Status outcome) {
+  try {
+    job.done(std::move(outcome));
+  } catch (const std::exception&) {
+    // The caller is already beyond reach; the write's own outcome stands in the store.
+  }
 }
 
 void SqliteStore::writer_loop() {
@@ -88,7 +99,7 @@ void SqliteStore::writer_loop() {
 void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
   auto fail_all = [&batch](const core::Error& error) {
     for (WriteJob& job : batch) {
-      job.done(error);
+      answer(job, error);
     }
   };
   core::Status begun = writer_->exec("BEGIN IMMEDIATE");
@@ -133,7 +144,7 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
     committed_writes_ += batch.size();
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(std::move(outcomes[i]));
+    answer(batch[i], std::move(outcomes[i]));
   }
 }
 

@@ -23,6 +23,8 @@ struct SqliteStoreOptions {
   int node_id = 0;
   // Upper bound on the writes one commit carries, so a burst cannot make one fsync wait forever.
   std::size_t max_batch = 512;
+  // Writes that may wait for the writer; past it, writes fail at once with kUnavailable.
+  std::size_t max_queued_writes = 100000;
 };
 
 // Thread-safe. Writes are queued to one writer thread, which runs every write queued so far inside
@@ -50,6 +52,8 @@ class SqliteStore final : public ports::Store {
     ports::WriteFn fn;
     ports::WriteDone done;
   };
+
+  static void answer(WriteJob& job, core::Status outcome);
 
   SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer,
               core::MessageId last_issued);

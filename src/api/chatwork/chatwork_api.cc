@@ -12,11 +12,17 @@ std::string_view request_token(const edge::HttpRequest& request) {
     return token;
   }
   std::string_view authorization = request.header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.size() > kBearer.size() && authorization.substr(0, kBearer.size()) == kBearer) {
-    return authorization.substr(kBearer.size());
+  constexpr std::string_view kBearer = "bearer ";
+  if (authorization.size() <= kBearer.size()) {
+    return {};
   }
-  return {};
+  // The scheme name is case-insensitive (RFC 9110 §11.1).
+  for (std::size_t i = 0; i < kBearer.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i]) {
+      return {};
+    }
+  }
+  return authorization.substr(kBearer.size());
 }
 
 ChatworkApi::ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports::Clock& clock,
@@ -26,28 +32,64 @@ ChatworkApi::ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports
       clock_(clock),
       rate_limiter_(options.rate_limit, options.rate_window) {}
 
-template <typename Handle>
-void ChatworkApi::guarded(edge::HttpRequest& request, const edge::Responder& respond,
-                          Handle handle) {
-  std::string_view token = request_token(request);
-  auto caller = context_.services.accounts.authenticate(token);
-  if (!caller) {
-    respond(error_response(401, "Invalid API token"));
-    return;
-  }
-  // Counted per token after authentication, so made-up tokens cannot grow the limiter's memory.
-  auto decision = rate_limiter_.hit(crypto_.token_digest(token), clock_.now_unix());
-  edge::Responder with_headers = [respond, decision](edge::HttpResponse response) {
+namespace {
+
+// Wraps respond so the answer carries the token's rate-limit state.
+edge::Responder with_rate_headers(edge::Responder respond, edge::RateLimiter::Decision decision) {
+  return [respond = std::move(respond), decision](edge::HttpResponse response) {
     response.set_header("X-RateLimit-Limit", std::to_string(decision.limit));
     response.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
     response.set_header("X-RateLimit-Reset", std::to_string(decision.reset_unix));
     respond(std::move(response));
   };
-  if (!decision.allowed) {
-    with_headers(error_response(429, "Rate limit exceeded"));
+}
+
+}  // namespace
+
+void ChatworkApi::remember_token(const std::string& digest) {
+  std::lock_guard lock(known_tokens_mutex_);
+  // Bounded: a full set starts over, and tokens simply take the ordinary path once more.
+  if (known_tokens_.size() >= kMaxKnownTokens) {
+    known_tokens_.clear();
+  }
+  known_tokens_.insert(digest);
+}
+
+void ChatworkApi::forget_token(const std::string& digest) {
+  std::lock_guard lock(known_tokens_mutex_);
+  known_tokens_.erase(digest);
+}
+
+bool ChatworkApi::is_known_token(const std::string& digest) const {
+  std::lock_guard lock(known_tokens_mutex_);
+  return known_tokens_.count(digest) > 0;
+}
+
+template <typename Handle>
+void ChatworkApi::guarded(edge::HttpRequest& request, const edge::Responder& respond,
+                          Handle handle) {
+  std::string_view token = request_token(request);
+  if (token.empty() || token.size() > kMaxTokenBytes) {
+    respond(error_response(401, "Invalid API token"));
     return;
   }
-  handle(*caller, std::move(with_headers));
+  std::string digest = crypto_.token_digest(token);
+  auto caller = context_.services.accounts.authenticate_digest(digest);
+  if (!caller) {
+    respond(caller.error().is(core::ErrorCode::kUnauthenticated)
+                ? error_response(401, "Invalid API token")
+                : error_response(caller.error()));
+    return;
+  }
+  remember_token(digest);
+  // Counted per token after authentication, so made-up tokens cannot grow the limiter's memory.
+  auto decision = rate_limiter_.hit(digest, clock_.now_unix());
+  edge::Responder answer = with_rate_headers(respond, decision);
+  if (!decision.allowed) {
+    answer(error_response(429, "Rate limit exceeded"));
+    return;
+  }
+  handle(*caller, std::move(answer));
 }
 
 edge::AsyncHandler ChatworkApi::authenticated(AuthedHandler handler) {
@@ -68,7 +110,23 @@ void ChatworkApi::unmatched(edge::HttpRequest& request, const edge::Responder& r
 
 void ChatworkApi::post_message_inline(edge::HttpRequest& request, const edge::Responder& respond,
                                       const edge::BlockingRunner& run_blocking) {
+  auto ordinary_path = [&] {
+    run_blocking([this, &request, respond, run_blocking] {
+      post_message_blocking_(request, respond, run_blocking);
+    });
+  };
+  // Only a token that authenticated before takes this path: a made-up one never reaches the
+  // writer, and the body is parsed only for a known sender.
   std::string_view token = request_token(request);
+  if (token.empty() || token.size() > kMaxTokenBytes) {
+    ordinary_path();
+    return;
+  }
+  std::string digest = crypto_.token_digest(token);
+  if (!is_known_token(digest)) {
+    ordinary_path();
+    return;
+  }
   auto room_id = path_id(request, "room_id");
   auto params = RequestParams::from(request);
   std::optional<std::string> body;
@@ -80,35 +138,26 @@ void ChatworkApi::post_message_inline(edge::HttpRequest& request, const edge::Re
     parsed = body.has_value() && flag.has_value();
     self_unread = parsed && *flag;
   }
-  if (token.empty() || !parsed) {
-    run_blocking([this, &request, respond, run_blocking] {
-      post_message_blocking_(request, respond, run_blocking);
-    });
+  if (!parsed) {
+    ordinary_path();  // its errors, in their usual order
     return;
   }
-  std::string digest = crypto_.token_digest(token);
   auto decision = rate_limiter_.hit(digest, clock_.now_unix());
-  edge::Responder with_headers = [respond, decision](edge::HttpResponse response) {
-    response.set_header("X-RateLimit-Limit", std::to_string(decision.limit));
-    response.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
-    response.set_header("X-RateLimit-Reset", std::to_string(decision.reset_unix));
-    respond(std::move(response));
-  };
+  edge::Responder answer = with_rate_headers(respond, decision);
   if (!decision.allowed) {
-    with_headers(error_response(429, "Rate limit exceeded"));
+    answer(error_response(429, "Rate limit exceeded"));
     return;
   }
   context_.services.messages.post_message_as(
       digest, core::RoomId(*room_id), std::move(*body), self_unread,
-      [this, digest, respond, with_headers](core::Result<core::MessageId> posted) {
+      [this, digest, respond, answer](core::Result<core::MessageId> posted) {
         if (posted) {
-          with_headers(message_id_response(*posted));
+          answer(message_id_response(*posted));
         } else if (posted.error().is(core::ErrorCode::kUnauthenticated)) {
-          // Counted before it could be checked: a made-up token leaves nothing behind.
-          rate_limiter_.forget(digest);
-          respond(error_response(posted.error()));
+          forget_token(digest);  // revoked since it was last seen
+          respond(error_response(401, "Invalid API token"));
         } else {
-          with_headers(error_response(posted.error()));
+          answer(error_response(posted.error()));
         }
       });
 }

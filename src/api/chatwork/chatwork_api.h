@@ -3,6 +3,9 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
 
 #include "api/chatwork/handler_support.h"
 #include "edge/rate_limiter.h"
@@ -18,7 +21,9 @@ struct ChatworkApiOptions {
   bool empty_list_no_content = true;
 };
 
-// Thread-safe once routes are added: handlers share only the (internally locked) rate limiter.
+// Thread-safe once routes are added: handlers share only internally locked state (the rate
+// limiter and the set of known tokens). Must outlive the store's pending writes, whose
+// completions call back into it.
 class ChatworkApi {
  public:
   ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports::Clock& clock,
@@ -44,11 +49,22 @@ class ChatworkApi {
   template <typename Handle>
   void guarded(edge::HttpRequest& request, const edge::Responder& respond, Handle handle);
 
+  void remember_token(const std::string& digest);
+  void forget_token(const std::string& digest);
+  bool is_known_token(const std::string& digest) const;
+
+  static constexpr std::size_t kMaxTokenBytes = 256;
+  static constexpr std::size_t kMaxKnownTokens = 100000;
+
   HandlerContext context_;
   ports::Crypto& crypto_;
   ports::Clock& clock_;
   edge::RateLimiter rate_limiter_;
   edge::AsyncHandler post_message_blocking_;
+
+  // Digests of tokens that authenticated: only those take the fast path.
+  mutable std::mutex known_tokens_mutex_;
+  std::unordered_set<std::string> known_tokens_;  // guarded by known_tokens_mutex_
 };
 
 // The token of a request: X-ChatWorkToken, or an Authorization Bearer token.

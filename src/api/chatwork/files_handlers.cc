@@ -1,4 +1,6 @@
 // /rooms/{room_id}/files and the signed download link.
+#include <algorithm>
+
 #include "api/chatwork/handlers.h"
 #include "edge/multipart.h"
 
@@ -9,6 +11,15 @@ namespace {
 std::string base_name(std::string_view name) {
   auto slash = name.find_last_of("/\\");
   return std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
+}
+
+// The part's declared type if it looks like one (short, printable ASCII), else a neutral one.
+std::string safe_content_type(std::string_view declared) {
+  constexpr std::size_t kMaxContentTypeBytes = 127;
+  const bool plausible =
+      !declared.empty() && declared.size() <= kMaxContentTypeBytes &&
+      std::all_of(declared.begin(), declared.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  return plausible ? std::string(declared) : std::string("application/octet-stream");
 }
 
 // RFC 5987 encoding for the filename* parameter of Content-Disposition.
@@ -57,7 +68,7 @@ edge::HttpResponse post_room_file(HandlerContext& ctx, core::AccountId caller,
     if (part.name == "file" && part.filename && !has_file) {
       has_file = true;
       upload.filename = base_name(*part.filename);
-      upload.content_type = part.content_type;
+      upload.content_type = safe_content_type(part.content_type);
       upload.bytes = std::move(part.data);
     } else if (part.name == "message") {
       upload.message = std::move(part.data);

@@ -158,17 +158,17 @@ TEST_F(ContactServiceTest, AddContactIsIdempotentAndSymmetric) {
                          core::ErrorCode::kNotFound));
 }
 
-TEST_F(ContactServiceTest, AcceptingWhenAlreadyContactsIsInvalidAndCreatesNothing) {
+TEST_F(ContactServiceTest, AcceptingACrossedRequestAnswersTheExistingContact) {
   const core::RequestId from_erin = must(contacts().send_request(erin_, alice_, ""));
   const core::RequestId from_alice = must(contacts().send_request(alice_, erin_, ""));
-  must(contacts().accept_request(alice_, from_erin));
+  const core::Contact first = must(contacts().accept_request(alice_, from_erin));
   const std::int64_t rooms_before = app_.count_rows("rooms");
-  EXPECT_TRUE(
-      fails_with(contacts().accept_request(erin_, from_alice), core::ErrorCode::kInvalidArgument));
+  // Both asked; accepting the second request answers with the contact the first one made.
+  const core::Contact second = must(contacts().accept_request(erin_, from_alice));
+  EXPECT_EQ(second.account.id, alice_);
+  EXPECT_EQ(second.room_id, first.room_id);
   EXPECT_EQ(app_.count_rows("rooms"), rooms_before);
   EXPECT_EQ(direct_rooms(erin_).size(), 1u);
-  // The stale request can still be dismissed.
-  EXPECT_TRUE(is_ok(contacts().reject_request(erin_, from_alice)));
   EXPECT_TRUE(must(contacts().incoming_requests(erin_)).empty());
 }
 

@@ -75,6 +75,17 @@ TEST_F(RoomServiceTest, CreateRoomMakesCreatorAdminAndPostsTheNotice) {
   EXPECT_EQ(notice[0].body, room_created_body("Launch", {alice_, bob_, dave_}));
 }
 
+TEST_F(RoomServiceTest, MarkupInTheRoomNameMentionsNobody) {
+  NewRoom request;
+  request.name = "[toall] " + to_tag(bob_);
+  request.members.admin_ids = {alice_};
+  request.members.member_ids = {bob_};
+  const core::RoomId room = must(rooms().create_room(alice_, request));
+  const core::RoomView view = must(rooms().get_room(bob_, room));
+  EXPECT_EQ(view.unread_num, 1);
+  EXPECT_EQ(view.mention_num, 0);
+}
+
 TEST_F(RoomServiceTest, CreatorWhoIsNotListedJoinsAsAdmin) {
   NewRoom request;
   request.name = "Delegated";

@@ -18,6 +18,7 @@ using test::Counts;
 using test::fails_with;
 using test::is_ok;
 using test::must;
+using test::numbered;
 
 constexpr std::int64_t kLimit = 1'737'000'000;
 
@@ -73,6 +74,28 @@ TEST_F(TaskServiceTest, CreatesOneTaskAndOneNoticePerAssignee) {
   // The notices are ordinary unread messages for everyone but the assigner.
   EXPECT_EQ(unread(bob_), (Counts{2, 0}));
   EXPECT_EQ(unread(alice_), (Counts{0, 0}));
+}
+
+TEST_F(TaskServiceTest, ABodyTooLargeForItsAssigneesIsRefusedWithNothingWritten) {
+  std::vector<core::AccountId> team;
+  for (int i = 0; i < 9; ++i) {
+    team.push_back(app_.create_account(org_, numbered("member", i)));
+  }
+  const core::RoomId big_room = app_.create_group(alice_, team);
+  const std::int64_t tasks_before = app_.count_rows("tasks");
+  const std::int64_t messages_before = app_.count_rows("messages");
+  // A body of the longest allowed kind (65,535 four-byte characters) for 9 assignees would make
+  // the writer store over 2 MiB for one request.
+  std::string body;
+  for (int i = 0; i < 65'535; ++i) {
+    body += "\xF0\x9F\x98\x80";
+  }
+  EXPECT_TRUE(fails_with(tasks().create_tasks(alice_, big_room, request(team, body)),
+                         core::ErrorCode::kInvalidArgument));
+  EXPECT_EQ(app_.count_rows("tasks"), tasks_before);
+  EXPECT_EQ(app_.count_rows("messages"), messages_before);
+  // The same body for one assignee is fine.
+  EXPECT_TRUE(is_ok(tasks().create_tasks(alice_, big_room, request({team.front()}, body))));
 }
 
 TEST_F(TaskServiceTest, ARepeatedAssigneeGetsOneTask) {

@@ -163,5 +163,20 @@ TEST(FormParamsTest, SetReplacesOrAppends) {
   EXPECT_EQ(params.get("b"), "3");
 }
 
+TEST(FormParamsTest, TooManyPairsAreRefused) {
+  std::string encoded;
+  for (std::size_t i = 0; i <= kMaxFormPairs; ++i) {
+    encoded += "a=1&";
+  }
+  const auto parsed = FormParams::parse_urlencoded(encoded);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().code, core::ErrorCode::kInvalidArgument);
+  std::string at_limit;
+  for (std::size_t i = 0; i < kMaxFormPairs; ++i) {
+    at_limit += "a=1&";
+  }
+  EXPECT_TRUE(FormParams::parse_urlencoded(at_limit).has_value());
+}
+
 }  // namespace
 }  // namespace kaiwa::edge
