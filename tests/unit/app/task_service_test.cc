@@ -78,6 +78,7 @@ TEST_F(TaskServiceTest, CreatesOneTaskAndOneNoticePerAssignee) {
 
 TEST_F(TaskServiceTest, ABodyTooLargeForItsAssigneesIsRefusedWithNothingWritten) {
   std::vector<core::AccountId> team;
+  team.reserve(9);
   for (int i = 0; i < 9; ++i) {
     team.push_back(app_.create_account(org_, numbered("member", i)));
   }
