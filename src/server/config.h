@@ -15,7 +15,9 @@ struct Config {
   std::string public_url;
   int rate_limit = 300;
   int rate_window_seconds = 300;
-  int io_threads = 2;
+  // 0: one per CPU this process may run on (design.md §5), so a pinned server does not run
+  // more I/O threads than it has cores.
+  int io_threads = 0;
   int worker_threads = 64;
   std::int64_t max_upload_bytes = core::kDefaultMaxUploadBytes;
   bool empty_list_no_content = true;

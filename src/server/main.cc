@@ -1,7 +1,9 @@
 // kaiwa: the business chat server. `kaiwa serve` runs it; `kaiwa admin` administers it.
+#include <algorithm>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <sched.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -34,6 +36,16 @@ bool split_listen(const std::string& listen, std::string& host, std::uint16_t& p
   return !host.empty();
 }
 
+// CPUs in this process's affinity mask (taskset, cgroup cpusets), at least 1.
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) {
+    return 1;
+  }
+  return std::max(1, CPU_COUNT(&set));
+}
+
 edge::HttpResponse plain_text(int status, std::string body) {
   edge::HttpResponse response;
   response.status = status;
@@ -48,7 +60,7 @@ int serve(Config config) {
     std::cerr << "invalid --listen " << config.listen << " (expected HOST:PORT)" << std::endl;
     return 2;
   }
-  options.io_threads = config.io_threads;
+  options.io_threads = config.io_threads > 0 ? config.io_threads : usable_cpus();
   // Only the upload route may carry a file-sized body (POST /v2/rooms/{room_id}/files).
   options.accepts_upload = [](std::string_view method, std::string_view path) {
     const auto segments = edge::split_path(path);
@@ -169,9 +181,9 @@ int run(int argc, char** argv) {
   serve->add_option("--rate-window-seconds", config.rate_window_seconds, "Rate limit window")
       ->envname("KAIWA_RATE_WINDOW_SECONDS")
       ->check(CLI::Range(1, 86400));
-  serve->add_option("--io-threads", config.io_threads, "I/O threads")
+  serve->add_option("--io-threads", config.io_threads, "I/O threads (0: one per usable CPU)")
       ->envname("KAIWA_IO_THREADS")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(0, 256));
   serve->add_option("--workers", config.worker_threads, "Handler threads")
       ->envname("KAIWA_WORKERS")
       ->check(CLI::Range(1, 1024));
