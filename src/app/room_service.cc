@@ -120,6 +120,11 @@ core::Status store_link(ports::StoreTx& tx, const core::RoomLink& link) {
   return put;
 }
 
+// The room, for a caller who must be an admin of a group chat to do `action` there: the room
+// gate first (not a member: not found), then the room's kind, then the role.
+core::Result<core::Room> enter_group_as_admin(ports::StoreTx& tx, core::RoomId room_id,
+                                              core::AccountId caller, std::string_view action);
+
 }  // namespace
 
 core::Result<core::Membership> enter_room(ports::StoreTx& tx, core::RoomId room,
@@ -128,6 +133,19 @@ core::Result<core::Membership> enter_room(ports::StoreTx& tx, core::RoomId room,
   KAIWA_TRY(core::require_member(membership));
   return *membership;
 }
+
+namespace {
+
+core::Result<core::Room> enter_group_as_admin(ports::StoreTx& tx, core::RoomId room_id,
+                                              core::AccountId caller, std::string_view action) {
+  KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room_id, caller));
+  KAIWA_ASSIGN_OR_RETURN(core::Room room, load_room(tx, room_id));
+  KAIWA_TRY(core::require_group(room, action));
+  KAIWA_TRY(core::require_admin(membership));
+  return room;
+}
+
+}  // namespace
 
 core::Result<core::RoomView> RoomService::view_for(ports::StoreTx& tx, core::AccountId caller,
                                                    core::RoomId room) {
@@ -220,10 +238,8 @@ core::Status RoomService::update_room(core::AccountId caller, core::RoomId room_
   KAIWA_TRY(validate_room_fields(changes.name, changes.description, changes.icon_preset));
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   auto updated = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
-    KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room_id, caller));
-    KAIWA_ASSIGN_OR_RETURN(core::Room room, load_room(tx, room_id));
-    KAIWA_TRY(core::require_group(room, "change the room"));
-    KAIWA_TRY(core::require_admin(membership));
+    KAIWA_ASSIGN_OR_RETURN(core::Room room,
+                           enter_group_as_admin(tx, room_id, caller, "change the room"));
     room.name = changes.name.value_or(room.name);
     room.description = changes.description.value_or(room.description);
     room.icon_preset = changes.icon_preset.value_or(room.icon_preset);
@@ -295,10 +311,8 @@ core::Result<MemberLists> RoomService::replace_members(core::AccountId caller, c
   const auto wanted = with_roles(lists);
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<MemberLists> {
-    KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room_id, caller));
-    KAIWA_ASSIGN_OR_RETURN(core::Room room, load_room(tx, room_id));
-    KAIWA_TRY(core::require_group(room, "change members"));
-    KAIWA_TRY(core::require_admin(membership));
+    KAIWA_ASSIGN_OR_RETURN(core::Room room,
+                           enter_group_as_admin(tx, room_id, caller, "change members"));
     KAIWA_ASSIGN_OR_RETURN(core::Account changer, load_account(tx, caller));
     KAIWA_ASSIGN_OR_RETURN(auto current, tx.list_members(room_id));
     std::set<core::AccountId> kept;
@@ -348,10 +362,7 @@ core::Result<core::RoomLink> RoomService::create_link(core::AccountId caller, co
   std::string generated = deps_.crypto.random_code(kGeneratedLinkCodeChars);
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<core::RoomLink> {
-    KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room_id, caller));
-    KAIWA_ASSIGN_OR_RETURN(core::Room room, load_room(tx, room_id));
-    KAIWA_TRY(core::require_group(room, "create an invitation link"));
-    KAIWA_TRY(core::require_admin(membership));
+    KAIWA_TRY(enter_group_as_admin(tx, room_id, caller, "create an invitation link"));
     KAIWA_ASSIGN_OR_RETURN(auto existing, tx.find_link(room_id));
     if (existing) {
       return core::Error::invalid_argument("This room already has an invitation link");
@@ -370,10 +381,7 @@ core::Result<core::RoomLink> RoomService::update_link(core::AccountId caller, co
   KAIWA_TRY(validate_link_changes(changes));
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<core::RoomLink> {
-    KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room_id, caller));
-    KAIWA_ASSIGN_OR_RETURN(core::Room room, load_room(tx, room_id));
-    KAIWA_TRY(core::require_group(room, "change an invitation link"));
-    KAIWA_TRY(core::require_admin(membership));
+    KAIWA_TRY(enter_group_as_admin(tx, room_id, caller, "change an invitation link"));
     KAIWA_ASSIGN_OR_RETURN(auto existing, tx.find_link(room_id));
     if (!existing) {
       return core::Error::invalid_argument("This room has no invitation link");
@@ -392,10 +400,7 @@ core::Result<core::RoomLink> RoomService::update_link(core::AccountId caller, co
 core::Status RoomService::delete_link(core::AccountId caller, core::RoomId room_id) {
   const std::int64_t now_ms = deps_.clock.now_unix_ms();
   auto deleted = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
-    KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room_id, caller));
-    KAIWA_ASSIGN_OR_RETURN(core::Room room, load_room(tx, room_id));
-    KAIWA_TRY(core::require_group(room, "delete an invitation link"));
-    KAIWA_TRY(core::require_admin(membership));
+    KAIWA_TRY(enter_group_as_admin(tx, room_id, caller, "delete an invitation link"));
     KAIWA_ASSIGN_OR_RETURN(auto existing, tx.find_link(room_id));
     if (!existing) {
       return core::Error::invalid_argument("This room has no invitation link");

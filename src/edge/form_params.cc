@@ -5,22 +5,10 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "edge/hex.h"
 
 namespace kaiwa::edge {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // Decodes one key or value; nullopt on a truncated or non-hex % escape.
 std::optional<std::string> decode_component(std::string_view in) {

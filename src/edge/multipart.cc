@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "edge/hex.h"
 
 namespace kaiwa::edge {
 namespace {
@@ -37,19 +38,6 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 // A header value split as `type; name=value; name="quoted"`, parameter names lower-cased.
