@@ -80,9 +80,14 @@ core::Result<std::string> LocalBlobStore::put(std::string_view bytes) {
   if (std::filesystem::exists(final_path, ec)) {
     return key;
   }
-  std::filesystem::create_directories(final_path.parent_path(), ec);
+  const bool created = std::filesystem::create_directories(final_path.parent_path(), ec);
   if (ec) {
     return core::Error::unavailable("cannot create " + final_path.parent_path().string());
+  }
+  if (created) {
+    // A new fan-out directory is itself an entry of the root: make that entry durable too, or a
+    // crash could keep the database row and lose the path to its bytes.
+    fsync_directory(root_);
   }
   static std::atomic<std::uint64_t> counter{0};
   std::filesystem::path temp_path =
