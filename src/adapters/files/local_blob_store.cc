@@ -88,6 +88,7 @@ core::Result<std::string> LocalBlobStore::put(std::string_view bytes) {
     // A new fan-out directory is itself an entry of the root: make that entry durable too, or a
     // crash could keep the database row and lose the path to its bytes.
     fsync_directory(root_);
+    fsync_directory(root_.parent_path());  // the root itself may be new (the first upload)
   }
   static std::atomic<std::uint64_t> counter{0};
   std::filesystem::path temp_path =
