@@ -5,13 +5,13 @@ namespace kaiwa::api::chatwork {
 
 edge::HttpResponse get_contacts(HandlerContext& ctx, core::AccountId caller, edge::HttpRequest&) {
   KAIWA_ASSIGN_OR_RESPOND(auto contacts, ctx.services.contacts.list_contacts(caller));
-  return json_list(ctx, contacts, write_contact, ctx.empty_list_no_content);
+  return json_list(contacts, write_contact, ctx.empty_list_no_content);
 }
 
 edge::HttpResponse get_incoming_requests(HandlerContext& ctx, core::AccountId caller,
                                          edge::HttpRequest&) {
   KAIWA_ASSIGN_OR_RESPOND(auto requests, ctx.services.contacts.incoming_requests(caller));
-  return json_list(ctx, requests, write_incoming_request, ctx.empty_list_no_content);
+  return json_list(requests, write_incoming_request, ctx.empty_list_no_content);
 }
 
 edge::HttpResponse put_incoming_request(HandlerContext& ctx, core::AccountId caller,

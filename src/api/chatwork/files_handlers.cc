@@ -53,7 +53,7 @@ edge::HttpResponse get_room_files(HandlerContext& ctx, core::AccountId caller,
   KAIWA_ASSIGN_OR_RESPOND(
       auto files, ctx.services.files.list_files(caller, core::RoomId(room_id), uploader_id));
   return json_list(
-      ctx, files, [](JsonWriter& w, const core::File& file) { write_file(w, file, nullptr); },
+      files, [](JsonWriter& w, const core::File& file) { write_file(w, file, nullptr); },
       ctx.empty_list_no_content);
 }
 

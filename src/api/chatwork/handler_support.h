@@ -49,8 +49,8 @@ edge::HttpResponse no_content();
 
 // A JSON array of items, or 204 when empty and the context says so.
 template <typename T, typename WriteItem>
-edge::HttpResponse json_list(const HandlerContext& ctx, const std::vector<T>& items,
-                             WriteItem write_item, bool empty_is_no_content) {
+edge::HttpResponse json_list(const std::vector<T>& items, WriteItem write_item,
+                             bool empty_is_no_content) {
   if (items.empty() && empty_is_no_content) {
     return no_content();
   }
@@ -60,7 +60,6 @@ edge::HttpResponse json_list(const HandlerContext& ctx, const std::vector<T>& it
     write_item(json.writer(), item);
   }
   json.writer().EndArray();
-  static_cast<void>(ctx);
   return json_response(json.str());
 }
 

@@ -28,7 +28,7 @@ edge::HttpResponse get_my_tasks(HandlerContext& ctx, core::AccountId caller,
   }
   KAIWA_ASSIGN_OR_RESPOND(auto tasks, ctx.services.tasks.list_my_tasks(caller, filter));
   return json_list(
-      ctx, tasks, [&](JsonWriter& w, const core::Task& task) { write_my_task(w, ctx.codec, task); },
+      tasks, [&](JsonWriter& w, const core::Task& task) { write_my_task(w, ctx.codec, task); },
       ctx.empty_list_no_content);
 }
 

@@ -31,7 +31,7 @@ edge::HttpResponse get_room_messages(HandlerContext& ctx, core::AccountId caller
   KAIWA_ASSIGN_OR_RESPOND(
       auto messages, ctx.services.messages.list_messages(caller, core::RoomId(room_id), force));
   // An empty diff is 204 in Chatwork's own documentation, whatever the list switch says.
-  return json_list(ctx, messages, write_message, true);
+  return json_list(messages, write_message, true);
 }
 
 edge::HttpResponse post_room_message(HandlerContext& ctx, core::AccountId caller,

@@ -51,7 +51,7 @@ void write_id_array(JsonWriter& w, std::string_view key, const std::vector<core:
 edge::HttpResponse get_rooms(HandlerContext& ctx, core::AccountId caller, edge::HttpRequest&) {
   KAIWA_ASSIGN_OR_RESPOND(auto rooms, ctx.services.rooms.list_rooms(caller));
   return json_list(
-      ctx, rooms,
+      rooms,
       [&](JsonWriter& w, const core::RoomView& view) { write_room(w, ctx.codec, view, false); },
       false);
 }
@@ -112,7 +112,7 @@ edge::HttpResponse get_room_members(HandlerContext& ctx, core::AccountId caller,
   KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, path_id(request, "room_id"));
   KAIWA_ASSIGN_OR_RESPOND(auto members,
                           ctx.services.rooms.list_members(caller, core::RoomId(room_id)));
-  return json_list(ctx, members, write_member, false);
+  return json_list(members, write_member, false);
 }
 
 edge::HttpResponse put_room_members(HandlerContext& ctx, core::AccountId caller,

@@ -19,7 +19,7 @@ edge::HttpResponse get_room_tasks(HandlerContext& ctx, core::AccountId caller,
   }
   KAIWA_ASSIGN_OR_RESPOND(
       auto tasks, ctx.services.tasks.list_room_tasks(caller, core::RoomId(room_id), filter));
-  return json_list(ctx, tasks, write_room_task, ctx.empty_list_no_content);
+  return json_list(tasks, write_room_task, ctx.empty_list_no_content);
 }
 
 edge::HttpResponse post_room_tasks(HandlerContext& ctx, core::AccountId caller,
