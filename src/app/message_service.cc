@@ -54,6 +54,25 @@ core::Result<core::Message> load_message(ports::StoreTx& tx, core::RoomId room,
   return std::move(*message);
 }
 
+// Moves a member's read position to read_seq (recording the change, if any) and returns the
+// member's counts after it: the common end of marking read and marking unread.
+core::Result<ports::UnreadCounts> move_read_position(ports::StoreTx& tx,
+                                                     const core::Membership& membership,
+                                                     std::int64_t read_seq,
+                                                     std::string_view event_type,
+                                                     std::int64_t now_ms) {
+  if (read_seq != membership.read_seq) {
+    KAIWA_TRY(tx.set_read_seq(membership.room_id, membership.account_id, read_seq));
+    KAIWA_TRY(record_event(tx, event_type, membership.room_id,
+                           EventPayload()
+                               .add("room_id", membership.room_id.value)
+                               .add("account_id", membership.account_id.value)
+                               .add("read_seq", read_seq),
+                           now_ms));
+  }
+  return tx.unread_counts(membership.room_id, membership.account_id);
+}
+
 core::Result<core::Message> insert_with_id(ports::StoreTx& tx, core::MessageId id,
                                            core::RoomId room, core::AccountId author,
                                            std::string body, bool self_unread, std::int64_t now_ms,
@@ -196,16 +215,7 @@ core::Result<ports::UnreadCounts> MessageService::mark_read(
       KAIWA_ASSIGN_OR_RETURN(auto found, tx.find_room(room));
       target = found ? found->last_seq : membership.read_seq;
     }
-    if (target != membership.read_seq) {
-      KAIWA_TRY(tx.set_read_seq(room, caller, target));
-      KAIWA_TRY(record_event(tx, "messages_read", room,
-                             EventPayload()
-                                 .add("room_id", room.value)
-                                 .add("account_id", caller.value)
-                                 .add("read_seq", target),
-                             now_ms));
-    }
-    return tx.unread_counts(room, caller);
+    return move_read_position(tx, membership, target, "messages_read", now_ms);
   });
 }
 
@@ -219,16 +229,7 @@ core::Result<ports::UnreadCounts> MessageService::mark_unread(core::AccountId ca
     // Only ever moves the read position back: marking a message that is already unread must
     // not mark the unread ones before it as read.
     const std::int64_t read_seq = std::min(membership.read_seq, first_unread.seq - 1);
-    if (read_seq != membership.read_seq) {
-      KAIWA_TRY(tx.set_read_seq(room, caller, read_seq));
-      KAIWA_TRY(record_event(tx, "messages_unread", room,
-                             EventPayload()
-                                 .add("room_id", room.value)
-                                 .add("account_id", caller.value)
-                                 .add("read_seq", read_seq),
-                             now_ms));
-    }
-    return tx.unread_counts(room, caller);
+    return move_read_position(tx, membership, read_seq, "messages_unread", now_ms);
   });
 }
 

@@ -91,14 +91,8 @@ void write_account_mini(JsonWriter& w, std::string_view name, const core::Accoun
 
 void write_contact(JsonWriter& w, const core::Contact& contact) {
   w.StartObject();
-  write_int(w, "account_id", contact.account.id.value);
+  write_person_fields(w, contact.account);
   write_int(w, "room_id", contact.room_id.value);
-  write_string(w, "name", contact.account.name);
-  write_string(w, "chatwork_id", contact.account.chatwork_id);
-  write_int(w, "organization_id", contact.account.organization_id.value);
-  write_string(w, "organization_name", contact.account.organization_name);
-  write_string(w, "department", contact.account.department);
-  write_string(w, "avatar_image_url", contact.account.avatar_image_url);
   w.EndObject();
 }
 

@@ -37,6 +37,20 @@ edge::HttpResponse link_response(HandlerContext& ctx, const std::optional<core::
   return json_response(json.str());
 }
 
+// POST and PUT /link take the same parameters and answer the same way; only the use case differs.
+using LinkWrite = core::Result<core::RoomLink> (app::RoomService::*)(core::AccountId, core::RoomId,
+                                                                     const app::LinkChanges&);
+
+edge::HttpResponse write_link(HandlerContext& ctx, core::AccountId caller,
+                              edge::HttpRequest& request, LinkWrite write) {
+  KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, path_id(request, "room_id"));
+  KAIWA_ASSIGN_OR_RESPOND(RequestParams params, RequestParams::from(request));
+  KAIWA_ASSIGN_OR_RESPOND(app::LinkChanges changes, link_changes(params));
+  KAIWA_ASSIGN_OR_RESPOND(core::RoomLink link,
+                          (ctx.services.rooms.*write)(caller, core::RoomId(room_id), changes));
+  return link_response(ctx, link);
+}
+
 void write_id_array(JsonWriter& w, std::string_view key, const std::vector<core::AccountId>& ids) {
   w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
   w.StartArray();
@@ -140,22 +154,12 @@ edge::HttpResponse get_room_link(HandlerContext& ctx, core::AccountId caller,
 
 edge::HttpResponse post_room_link(HandlerContext& ctx, core::AccountId caller,
                                   edge::HttpRequest& request) {
-  KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, path_id(request, "room_id"));
-  KAIWA_ASSIGN_OR_RESPOND(RequestParams params, RequestParams::from(request));
-  KAIWA_ASSIGN_OR_RESPOND(app::LinkChanges changes, link_changes(params));
-  KAIWA_ASSIGN_OR_RESPOND(core::RoomLink link,
-                          ctx.services.rooms.create_link(caller, core::RoomId(room_id), changes));
-  return link_response(ctx, link);
+  return write_link(ctx, caller, request, &app::RoomService::create_link);
 }
 
 edge::HttpResponse put_room_link(HandlerContext& ctx, core::AccountId caller,
                                  edge::HttpRequest& request) {
-  KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, path_id(request, "room_id"));
-  KAIWA_ASSIGN_OR_RESPOND(RequestParams params, RequestParams::from(request));
-  KAIWA_ASSIGN_OR_RESPOND(app::LinkChanges changes, link_changes(params));
-  KAIWA_ASSIGN_OR_RESPOND(core::RoomLink link,
-                          ctx.services.rooms.update_link(caller, core::RoomId(room_id), changes));
-  return link_response(ctx, link);
+  return write_link(ctx, caller, request, &app::RoomService::update_link);
 }
 
 edge::HttpResponse delete_room_link(HandlerContext& ctx, core::AccountId caller,
