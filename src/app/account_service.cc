@@ -57,6 +57,7 @@ core::Result<CreatedAccount> AccountService::create_account(
     my_chat.icon_preset = "group";
     KAIWA_ASSIGN_OR_RETURN(core::RoomId room, tx.insert_room(my_chat, now));
     KAIWA_TRY(tx.put_membership(core::Membership{room, account, core::Role::kAdmin, 0, 0, false}));
+    KAIWA_TRY(record_member_added(tx, room, account, core::Role::kAdmin, now_ms));
     KAIWA_TRY(tx.set_my_room(account, room));
     KAIWA_TRY(tx.insert_token(account, digest, now));
     KAIWA_TRY(record_event(
@@ -84,10 +85,14 @@ core::Status AccountService::revoke_token(std::string_view token) {
   std::string digest = deps_.crypto.token_digest(token);
   const std::int64_t now = deps_.clock.now_unix();
   auto revoked = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
+    KAIWA_ASSIGN_OR_RETURN(auto owner, tx.find_account_by_token(digest));
     KAIWA_ASSIGN_OR_RETURN(bool found, tx.revoke_token(digest, now));
-    if (!found) {
+    if (!found || !owner) {
       return core::Error::not_found("Token not found");
     }
+    // Tells every server to close the streams this token opened (issue 3: within seconds).
+    KAIWA_TRY(record_personal_event(tx, "token_revoked", core::RoomId(), *owner,
+                                    EventPayload().add("token_digest", digest), now * 1000));
     return true;
   });
   if (!revoked) {

@@ -14,13 +14,26 @@ core::Result<core::RoomId> connect(ports::StoreTx& tx, core::AccountId a, core::
   direct.type = core::RoomType::kDirect;
   direct.icon_preset = "group";
   KAIWA_ASSIGN_OR_RETURN(core::RoomId room, tx.insert_room(direct, now_ms / 1000));
-  KAIWA_TRY(tx.put_membership(core::Membership{room, a, core::Role::kAdmin, 0, 0, false}));
-  KAIWA_TRY(tx.put_membership(core::Membership{room, b, core::Role::kAdmin, 0, 0, false}));
+  for (core::AccountId member : {a, b}) {
+    KAIWA_TRY(tx.put_membership(core::Membership{room, member, core::Role::kAdmin, 0, 0, false}));
+    KAIWA_TRY(record_member_added(tx, room, member, core::Role::kAdmin, now_ms));
+  }
   KAIWA_TRY(tx.insert_contact(a, b, room));
   KAIWA_TRY(record_event(tx, "contact_added", room,
                          EventPayload().add("account_id", a.value).add("contact_id", b.value),
                          now_ms));
   return room;
+}
+
+// Seen by the one it was sent to, so their other sessions drop it from the pending list.
+core::Status record_request_answered(ports::StoreTx& tx, const ports::PendingContactRequest& request,
+                                     std::string_view answer, std::int64_t now_ms) {
+  return record_personal_event(tx, "contact_request_answered", core::RoomId(), request.to,
+                               EventPayload()
+                                   .add("request_id", request.id.value)
+                                   .add("account_id", request.from.value)
+                                   .add("answer", answer),
+                               now_ms);
 }
 
 core::Status require_account(ports::StoreTx& tx, core::AccountId id) {
@@ -76,6 +89,14 @@ core::Result<core::RequestId> ContactService::send_request(core::AccountId calle
     if (!request && request.error().is(core::ErrorCode::kConflict)) {
       return core::Error::invalid_argument(request.error().message);
     }
+    if (request) {
+      KAIWA_TRY(record_personal_event(tx, "contact_request_received", core::RoomId(), target,
+                                      EventPayload()
+                                          .add("request_id", request->value)
+                                          .add("account_id", caller.value)
+                                          .add("message", message),
+                                      now * 1000));
+    }
     return request;
   });
 }
@@ -95,6 +116,7 @@ core::Result<core::Contact> ContactService::accept_request(core::AccountId calle
       return core::Error::not_found("Contact request not found");
     }
     KAIWA_TRY(tx.delete_contact_request(request));
+    KAIWA_TRY(record_request_answered(tx, *pending, "accepted", now_ms));
     // Two people who asked each other: accepting the second request just answers with the
     // contact the first one made.
     KAIWA_ASSIGN_OR_RETURN(auto contacts, tx.list_contacts(caller));
@@ -113,12 +135,14 @@ core::Result<core::Contact> ContactService::accept_request(core::AccountId calle
 }
 
 core::Status ContactService::reject_request(core::AccountId caller, core::RequestId request) {
+  const std::int64_t now_ms = deps_.clock.now_unix_ms();
   auto rejected = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
     KAIWA_ASSIGN_OR_RETURN(auto pending, tx.find_contact_request(request));
     if (!pending || pending->to != caller) {
       return core::Error::not_found("Contact request not found");
     }
     KAIWA_TRY(tx.delete_contact_request(request));
+    KAIWA_TRY(record_request_answered(tx, *pending, "rejected", now_ms));
     return true;
   });
   if (!rejected) {

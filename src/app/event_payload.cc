@@ -28,13 +28,62 @@ EventPayload& EventPayload::add_message_id(core::MessageId id) {
   return add("message_id", std::string_view(std::to_string(id.value)));
 }
 
-core::Status record_event(ports::StoreTx& tx, std::string_view type, core::RoomId room,
-                          const EventPayload& payload, std::int64_t now_ms) {
-  auto pos = tx.append_event(type, room, payload.json(), now_ms);
+namespace {
+
+core::Status append(ports::StoreTx& tx, core::Event event) {
+  auto pos = tx.append_event(event);
   if (!pos) {
     return pos.error();
   }
   return core::ok();
+}
+
+core::Event make_event(std::string_view type, core::RoomId room, const EventPayload& payload,
+                       std::int64_t now_ms) {
+  core::Event event;
+  event.type = std::string(type);
+  event.room = room;
+  event.payload_json = payload.json();
+  event.created_at_ms = now_ms;
+  return event;
+}
+
+}  // namespace
+
+core::Status record_event(ports::StoreTx& tx, std::string_view type, core::RoomId room,
+                          const EventPayload& payload, std::int64_t now_ms) {
+  return append(tx, make_event(type, room, payload, now_ms));
+}
+
+core::Status record_personal_event(ports::StoreTx& tx, std::string_view type, core::RoomId room,
+                                   core::AccountId recipient, const EventPayload& payload,
+                                   std::int64_t now_ms) {
+  core::Event event = make_event(type, room, payload, now_ms);
+  event.to_room_members = false;
+  event.recipient = recipient;
+  return append(tx, std::move(event));
+}
+
+core::Status record_member_added(ports::StoreTx& tx, core::RoomId room, core::AccountId member,
+                                 core::Role role, std::int64_t now_ms) {
+  core::Event event = make_event("member_added", room,
+                                 EventPayload()
+                                     .add("room_id", room.value)
+                                     .add("account_id", member.value)
+                                     .add("role", core::to_string(role)),
+                                 now_ms);
+  event.recipient = member;
+  KAIWA_ASSIGN_OR_RETURN(std::int64_t pos, tx.append_event(event));
+  return tx.set_membership_joined_pos(room, member, pos);
+}
+
+core::Status record_member_gone(ports::StoreTx& tx, std::string_view type, core::RoomId room,
+                                core::AccountId member, std::int64_t now_ms) {
+  core::Event event = make_event(
+      type, room, EventPayload().add("room_id", room.value).add("account_id", member.value),
+      now_ms);
+  event.recipient = member;
+  return append(tx, std::move(event));
 }
 
 }  // namespace kaiwa::app

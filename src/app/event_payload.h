@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/ids.h"
+#include "core/room.h"
 #include "core/result.h"
 #include "ports/store.h"
 
@@ -27,8 +28,21 @@ class EventPayload {
   std::string json_ = "{";
 };
 
-// Appends an event in the caller's transaction, so it commits or vanishes with the change.
+// Each appends an event in the caller's transaction, so it commits or vanishes with the change,
+// and says who may see it (the stream delivers it to them; design.md §4).
+
+// Seen by the room's members.
 core::Status record_event(ports::StoreTx& tx, std::string_view type, core::RoomId room,
                           const EventPayload& payload, std::int64_t now_ms);
+// Seen by recipient alone (its read state, a contact request); about room, which may be 0.
+core::Status record_personal_event(ports::StoreTx& tx, std::string_view type, core::RoomId room,
+                                   core::AccountId recipient, const EventPayload& payload,
+                                   std::int64_t now_ms);
+// member_added: the member sees the room from this event on, and none of its older events.
+core::Status record_member_added(ports::StoreTx& tx, core::RoomId room, core::AccountId member,
+                                 core::Role role, std::int64_t now_ms);
+// member_removed or member_left, seen by the remaining members and by the member who went.
+core::Status record_member_gone(ports::StoreTx& tx, std::string_view type, core::RoomId room,
+                                core::AccountId member, std::int64_t now_ms);
 
 }  // namespace kaiwa::app

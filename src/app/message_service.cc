@@ -54,6 +54,19 @@ core::Result<core::Message> load_message(ports::StoreTx& tx, core::RoomId room,
   return std::move(*message);
 }
 
+// Carries the message itself, as Chatwork's webhook does, so a stream client renders it without
+// asking for it (and the search indexer reads the text from the log).
+EventPayload message_payload(const core::Message& message) {
+  EventPayload payload;
+  payload.add("room_id", message.room_id.value)
+      .add_message_id(message.id)
+      .add("account_id", message.account.id.value)
+      .add("body", message.body)
+      .add("send_time", message.send_time)
+      .add("update_time", message.update_time);
+  return payload;
+}
+
 // Moves a member's read position to read_seq (recording the change, if any) and returns the
 // member's counts after it: the common end of marking read and marking unread.
 core::Result<ports::UnreadCounts> move_read_position(ports::StoreTx& tx,
@@ -63,12 +76,13 @@ core::Result<ports::UnreadCounts> move_read_position(ports::StoreTx& tx,
                                                      std::int64_t now_ms) {
   if (read_seq != membership.read_seq) {
     KAIWA_TRY(tx.set_read_seq(membership.room_id, membership.account_id, read_seq));
-    KAIWA_TRY(record_event(tx, event_type, membership.room_id,
-                           EventPayload()
-                               .add("room_id", membership.room_id.value)
-                               .add("account_id", membership.account_id.value)
-                               .add("read_seq", read_seq),
-                           now_ms));
+    // Read state is the reader's own: only its other sessions hear of it.
+    KAIWA_TRY(record_personal_event(tx, event_type, membership.room_id, membership.account_id,
+                                    EventPayload()
+                                        .add("room_id", membership.room_id.value)
+                                        .add("account_id", membership.account_id.value)
+                                        .add("read_seq", read_seq),
+                                    now_ms));
   }
   return tx.unread_counts(membership.room_id, membership.account_id);
 }
@@ -91,12 +105,7 @@ core::Result<core::Message> insert_with_id(ports::StoreTx& tx, core::MessageId i
   if (!self_unread) {
     KAIWA_TRY(tx.set_read_seq(room, author, message.seq));
   }
-  KAIWA_TRY(record_event(tx, "message_created", room,
-                         EventPayload()
-                             .add("room_id", room.value)
-                             .add_message_id(message.id)
-                             .add("account_id", author.value),
-                         now_ms));
+  KAIWA_TRY(record_event(tx, "message_created", room, message_payload(message), now_ms));
   return message;
 }
 
@@ -254,12 +263,7 @@ core::Status MessageService::edit_message(core::AccountId caller, core::RoomId r
     edited.update_time = now_ms / 1000;
     KAIWA_ASSIGN_OR_RETURN(auto mentioned, mentioned_members(tx, room, caller, edited.body));
     KAIWA_TRY(tx.update_message(edited, mentioned));
-    return record_event(tx, "message_updated", room,
-                        EventPayload()
-                            .add("room_id", room.value)
-                            .add_message_id(message)
-                            .add("account_id", caller.value),
-                        now_ms);
+    return record_event(tx, "message_updated", room, message_payload(edited), now_ms);
   });
 }
 

@@ -219,6 +219,7 @@ core::Result<core::RoomId> RoomService::create_room(core::AccountId caller,
     std::vector<core::AccountId> member_ids;
     for (const auto& [id, role] : listed) {
       KAIWA_TRY(tx.put_membership(core::Membership{room.id, id, role, 0, 0, false}));
+      KAIWA_TRY(record_member_added(tx, room.id, id, role, now_ms));
       member_ids.push_back(id);
     }
     if (request.create_link) {
@@ -265,10 +266,15 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
     if (action == LeaveAction::kDelete) {
       KAIWA_TRY(core::require_group(room, "delete the room"));
       KAIWA_TRY(core::require_admin(membership));
+      KAIWA_ASSIGN_OR_RETURN(auto members, tx.list_members(room_id));
       KAIWA_TRY(tx.delete_room(room_id));
-      KAIWA_TRY(record_event(
-          tx, "room_deleted", room_id,
-          EventPayload().add("room_id", room_id.value).add("account_id", caller.value), now_ms));
+      // One per member: once the room is gone, no membership is left to address them by.
+      for (const core::Member& member : members) {
+        KAIWA_TRY(record_personal_event(
+            tx, "room_deleted", room_id, member.account.id,
+            EventPayload().add("room_id", room_id.value).add("account_id", caller.value),
+            now_ms));
+      }
       return true;
     }
     KAIWA_TRY(core::require_group(room, "leave the room"));
@@ -286,9 +292,7 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
     if (members.size() == 1) {
       KAIWA_TRY(tx.delete_room(room_id));
     }
-    KAIWA_TRY(record_event(
-        tx, "member_left", room_id,
-        EventPayload().add("room_id", room_id.value).add("account_id", caller.value), now_ms));
+    KAIWA_TRY(record_member_gone(tx, "member_left", room_id, caller, now_ms));
     return true;
   });
   if (!done) {
@@ -328,20 +332,21 @@ core::Result<MemberLists> RoomService::replace_members(core::AccountId caller, c
       // Newcomers start with the history read: they join the conversation from now on.
       KAIWA_TRY(tx.put_membership(
           core::Membership{room_id, id, role, room.last_seq, room.last_seq, false}));
-      KAIWA_TRY(record_event(tx, existing ? "member_role_changed" : "member_added", room_id,
-                             EventPayload()
-                                 .add("room_id", room_id.value)
-                                 .add("account_id", id.value)
-                                 .add("role", core::to_string(role)),
-                             now_ms));
+      if (existing) {
+        KAIWA_TRY(record_event(tx, "member_role_changed", room_id,
+                               EventPayload()
+                                   .add("room_id", room_id.value)
+                                   .add("account_id", id.value)
+                                   .add("role", core::to_string(role)),
+                               now_ms));
+      } else {
+        KAIWA_TRY(record_member_added(tx, room_id, id, role, now_ms));
+      }
     }
     for (const core::Member& member : current) {
       if (kept.count(member.account.id) == 0) {
         KAIWA_TRY(tx.delete_membership(room_id, member.account.id));
-        KAIWA_TRY(record_event(
-            tx, "member_removed", room_id,
-            EventPayload().add("room_id", room_id.value).add("account_id", member.account.id.value),
-            now_ms));
+        KAIWA_TRY(record_member_gone(tx, "member_removed", room_id, member.account.id, now_ms));
       }
     }
     return lists;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/account.h"
+#include "core/event.h"
 #include "core/ids.h"
 #include "core/message.h"
 #include "core/result.h"
@@ -47,6 +48,12 @@ struct TaskFilter {
   std::optional<core::AccountId> assigned_by;
   core::TaskStatus status = core::TaskStatus::kOpen;
   std::size_t limit = 100;
+};
+
+// The retained part of the event log: positions (pruned_through, head] are still readable.
+struct EventLogBounds {
+  std::int64_t pruned_through = 0;
+  std::int64_t head = 0;
 };
 
 struct PendingContactRequest {
@@ -166,10 +173,28 @@ class StoreTx {
   virtual core::Status put_setting(std::string_view key, std::string_view value) = 0;
 
   // --- Event log (design.md §4): appended in the same transaction as the change it records.
-  // Returns the event's store-wide, strictly increasing position.
-  virtual core::Result<std::int64_t> append_event(std::string_view type, core::RoomId room,
-                                                  std::string_view payload_json,
-                                                  std::int64_t now_ms) = 0;
+  // Returns the event's store-wide, strictly increasing position (event.pos is ignored).
+  virtual core::Result<std::int64_t> append_event(const core::Event& event) = 0;
+  // Every event with pos > after, oldest first, at most limit.
+  virtual core::Result<std::vector<core::Event>> read_events(std::int64_t after,
+                                                             std::size_t limit) = 0;
+  // The events with after < pos <= through that account may see, oldest first, at most limit:
+  // those addressed to it, and those of rooms it is a member of now and was at the event.
+  virtual core::Result<std::vector<core::Event>> read_account_events(core::AccountId account,
+                                                                     std::int64_t after,
+                                                                     std::int64_t through,
+                                                                     std::size_t limit) = 0;
+  virtual core::Result<EventLogBounds> event_log_bounds() = 0;
+  // Deletes up to max_events of the oldest events created before created_before_ms and moves
+  // pruned_through past them. Returns how many it deleted.
+  virtual core::Result<std::int64_t> prune_events(std::int64_t created_before_ms,
+                                                  std::size_t max_events) = 0;
+  // Records the event at which a membership began (the stream shows the member nothing older).
+  virtual core::Status set_membership_joined_pos(core::RoomId room, core::AccountId account,
+                                                 std::int64_t pos) = 0;
+  // The rooms the account is a member of whose membership began at or before pos.
+  virtual core::Result<std::vector<core::RoomId>> list_rooms_joined_by(core::AccountId account,
+                                                                       std::int64_t pos) = 0;
 };
 
 using WriteFn = std::function<core::Status(StoreTx&)>;
@@ -192,6 +217,10 @@ class Store {
   // Runs fn inside a write transaction and returns once the change is durable (committed and
   // fsync'd). If fn fails, nothing it wrote persists. Concurrent callers may share one commit.
   virtual core::Status run_write(const std::function<core::Status(StoreTx&)>& fn) = 0;
+
+  // listener runs after each commit that may have appended events, on the committing thread; it
+  // must not block (it wakes the event tailer). Set once, before the first write.
+  virtual void set_commit_listener(std::function<void()> listener) = 0;
 
   // Typed helpers: fn returns Result<T>; so does the call.
   template <typename F>

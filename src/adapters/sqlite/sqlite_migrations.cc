@@ -150,8 +150,18 @@ CREATE TABLE events (
 );
 )sql";
 
+// The event stream (issue 3): who sees an event, and where each membership began, so a resume
+// never shows a member what happened in a room before they joined. Expand-only: version 1
+// binaries ignore the new columns, and their rows read as "seen by the room's members".
+constexpr const char* kEventAudience = R"sql(
+ALTER TABLE events ADD COLUMN to_room_members INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN recipient_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE memberships ADD COLUMN joined_pos INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kInitialSchema},
+    Migration{2, kEventAudience},
 };
 
 core::Result<int> current_version(Connection& connection) {

@@ -138,10 +138,15 @@ void SqliteStore::commit_batch(std::vector<WriteJob>& batch) {
     fail_all(committed.error());
     return;
   }
+  std::function<void()> listener;
   {
     std::lock_guard lock(queue_mutex_);
     commits_ += 1;
     committed_writes_ += batch.size();
+    listener = commit_listener_;
+  }
+  if (listener) {
+    listener();
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     answer(batch[i], std::move(outcomes[i]));
@@ -176,6 +181,11 @@ core::Result<std::unique_ptr<Connection>> SqliteStore::acquire_reader() {
 void SqliteStore::release_reader(std::unique_ptr<Connection> reader) {
   std::lock_guard lock(readers_mutex_);
   idle_readers_.push_back(std::move(reader));
+}
+
+void SqliteStore::set_commit_listener(std::function<void()> listener) {
+  std::lock_guard lock(queue_mutex_);
+  commit_listener_ = std::move(listener);
 }
 
 std::uint64_t SqliteStore::commits() const {

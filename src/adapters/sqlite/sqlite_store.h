@@ -42,6 +42,7 @@ class SqliteStore final : public ports::Store {
   core::Status run_read(const std::function<core::Status(ports::StoreTx&)>& fn) override;
   core::Status run_write(const std::function<core::Status(ports::StoreTx&)>& fn) override;
   void submit_write(ports::WriteFn fn, ports::WriteDone done) override;
+  void set_commit_listener(std::function<void()> listener) override;
 
   // Sizes of the commits made so far (for metrics and the benchmark).
   std::uint64_t commits() const;
@@ -76,6 +77,7 @@ class SqliteStore final : public ports::Store {
   bool stopping_ = false;
   std::uint64_t commits_ = 0;
   std::uint64_t committed_writes_ = 0;
+  std::function<void()> commit_listener_;
 
   // State below is protected by readers_mutex_.
   std::mutex readers_mutex_;

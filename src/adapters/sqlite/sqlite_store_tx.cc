@@ -835,14 +835,128 @@ Status SqliteStoreTx::put_setting(std::string_view key, std::string_view value) 
 
 // --- Event log
 
-Result<std::int64_t> SqliteStoreTx::append_event(std::string_view type, RoomId room,
-                                                 std::string_view payload_json,
-                                                 std::int64_t now_ms) {
+namespace {
+
+// The setting that remembers how far the log was pruned, so a resume token older than that is
+// told to resync rather than silently missing what was pruned.
+constexpr std::string_view kPrunedThroughKey = "event_log_pruned_through";
+
+constexpr std::string_view kEventColumns =
+    "e.pos, e.type, e.room_id, e.to_room_members, e.recipient_id, e.payload, e.created_at_ms";
+
+core::Event read_event(const Statement& row) {
+  core::Event event;
+  event.pos = row.int64(0);
+  event.type = row.text(1);
+  event.room = RoomId(row.int64(2));
+  event.to_room_members = row.int64(3) != 0;
+  event.recipient = AccountId(row.int64(4));
+  event.payload_json = row.text(5);
+  event.created_at_ms = row.int64(6);
+  return event;
+}
+
+}  // namespace
+
+Result<std::int64_t> SqliteStoreTx::append_event(const core::Event& event) {
   KAIWA_ASSIGN_OR_RETURN(
       Statement * s,
-      prepare("INSERT INTO events (type, room_id, payload, created_at_ms) VALUES (?, ?, ?, ?)"));
-  KAIWA_TRY(s->bind(1, type).bind(2, room.value).bind(3, payload_json).bind(4, now_ms).exec());
+      prepare("INSERT INTO events (type, room_id, to_room_members, recipient_id, payload, "
+              "created_at_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+  KAIWA_TRY(s->bind(1, event.type)
+                .bind(2, event.room.value)
+                .bind(3, std::int64_t{event.to_room_members ? 1 : 0})
+                .bind(4, event.recipient.value)
+                .bind(5, event.payload_json)
+                .bind(6, event.created_at_ms)
+                .exec());
   return connection_.last_insert_rowid();
+}
+
+Result<std::vector<core::Event>> SqliteStoreTx::read_events(std::int64_t after,
+                                                           std::size_t limit) {
+  static const std::string kSql =
+      "SELECT " + std::string(kEventColumns) + " FROM events e WHERE e.pos > ? ORDER BY e.pos LIMIT ?";
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  return fetch_all<core::Event>(s->bind(1, after).bind(2, static_cast<std::int64_t>(limit)),
+                                read_event);
+}
+
+// Walks the log by its primary key and keeps what the account may see; the membership test is
+// a primary-key probe. Cost grows with the whole log since `after`, which stays small for the
+// reconnects it serves; a resume from far back is bounded by retention (pruning).
+Result<std::vector<core::Event>> SqliteStoreTx::read_account_events(AccountId account,
+                                                                   std::int64_t after,
+                                                                   std::int64_t through,
+                                                                   std::size_t limit) {
+  static const std::string kSql =
+      "SELECT " + std::string(kEventColumns) +
+      " FROM events e WHERE e.pos > ?1 AND e.pos <= ?2 AND (e.recipient_id = ?3 OR "
+      "(e.to_room_members = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = "
+      "e.room_id AND m.account_id = ?3 AND m.joined_pos <= e.pos))) ORDER BY e.pos LIMIT ?4";
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  return fetch_all<core::Event>(s->bind(1, after)
+                                    .bind(2, through)
+                                    .bind(3, account.value)
+                                    .bind(4, static_cast<std::int64_t>(limit)),
+                                read_event);
+}
+
+Result<ports::EventLogBounds> SqliteStoreTx::event_log_bounds() {
+  // AUTOINCREMENT keeps the highest position ever issued in sqlite_sequence, even once the
+  // newest events are pruned.
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s,
+      prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)"));
+  KAIWA_ASSIGN_OR_RETURN(auto head,
+                         fetch_one<std::int64_t>(*s, [](const Statement& row) { return row.int64(0); }));
+  KAIWA_ASSIGN_OR_RETURN(auto pruned, find_setting(kPrunedThroughKey));
+  ports::EventLogBounds bounds;
+  bounds.head = head.value_or(0);
+  bounds.pruned_through = pruned ? std::stoll(*pruned) : 0;
+  return bounds;
+}
+
+Result<std::int64_t> SqliteStoreTx::prune_events(std::int64_t created_before_ms,
+                                                std::size_t max_events) {
+  // Looks only at the oldest max_events rows, so a log with nothing old enough costs one short
+  // index walk rather than a scan.
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * last,
+      prepare("SELECT COALESCE(MAX(pos), 0), COUNT(*) FROM (SELECT pos, created_at_ms FROM "
+              "events ORDER BY pos LIMIT ?) WHERE created_at_ms < ?"));
+  using Span = std::pair<std::int64_t, std::int64_t>;  // (last position, count) to delete
+  auto read_span = [](const Statement& row) { return Span(row.int64(0), row.int64(1)); };
+  KAIWA_ASSIGN_OR_RETURN(
+      auto found,
+      fetch_one<Span>(
+          last->bind(1, static_cast<std::int64_t>(max_events)).bind(2, created_before_ms),
+          read_span));
+  const auto [through, count] = found.value_or(Span(0, 0));
+  if (count == 0) {
+    return std::int64_t{0};
+  }
+  KAIWA_ASSIGN_OR_RETURN(Statement * erase, prepare("DELETE FROM events WHERE pos <= ?"));
+  KAIWA_TRY(erase->bind(1, through).exec());
+  const std::int64_t deleted = connection_.changes();
+  KAIWA_TRY(put_setting(kPrunedThroughKey, std::to_string(through)));
+  return deleted;
+}
+
+Status SqliteStoreTx::set_membership_joined_pos(RoomId room, AccountId account, std::int64_t pos) {
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s,
+      prepare("UPDATE memberships SET joined_pos = ? WHERE room_id = ? AND account_id = ?"));
+  return s->bind(1, pos).bind(2, room.value).bind(3, account.value).exec();
+}
+
+Result<std::vector<RoomId>> SqliteStoreTx::list_rooms_joined_by(AccountId account,
+                                                               std::int64_t pos) {
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s,
+      prepare("SELECT room_id FROM memberships WHERE account_id = ? AND joined_pos <= ?"));
+  return fetch_all<RoomId>(s->bind(1, account.value).bind(2, pos),
+                           [](const Statement& row) { return RoomId(row.int64(0)); });
 }
 
 }  // namespace kaiwa::sqlite

@@ -96,9 +96,20 @@ class SqliteStoreTx final : public ports::StoreTx {
   core::Result<std::optional<std::string>> find_setting(std::string_view key) override;
   core::Status put_setting(std::string_view key, std::string_view value) override;
 
-  core::Result<std::int64_t> append_event(std::string_view type, core::RoomId room,
-                                          std::string_view payload_json,
-                                          std::int64_t now_ms) override;
+  core::Result<std::int64_t> append_event(const core::Event& event) override;
+  core::Result<std::vector<core::Event>> read_events(std::int64_t after,
+                                                     std::size_t limit) override;
+  core::Result<std::vector<core::Event>> read_account_events(core::AccountId account,
+                                                             std::int64_t after,
+                                                             std::int64_t through,
+                                                             std::size_t limit) override;
+  core::Result<ports::EventLogBounds> event_log_bounds() override;
+  core::Result<std::int64_t> prune_events(std::int64_t created_before_ms,
+                                          std::size_t max_events) override;
+  core::Status set_membership_joined_pos(core::RoomId room, core::AccountId account,
+                                         std::int64_t pos) override;
+  core::Result<std::vector<core::RoomId>> list_rooms_joined_by(core::AccountId account,
+                                                               std::int64_t pos) override;
 
  private:
   core::Result<Statement*> prepare(std::string_view sql) { return connection_.prepare(sql); }

@@ -65,9 +65,8 @@ bool ChatworkApi::is_known_token(const std::string& digest) const {
   return known_tokens_.count(digest) > 0;
 }
 
-template <typename Handle>
-void ChatworkApi::guarded(edge::HttpRequest& request, const edge::Responder& respond,
-                          Handle handle) {
+void ChatworkApi::guard(edge::HttpRequest& request, const edge::Responder& respond,
+                        const GuardedHandle& handle) {
   std::string_view token = request_token(request);
   if (token.empty() || token.size() > kMaxTokenBytes) {
     respond(error_response(401, "Invalid API token"));
@@ -89,21 +88,22 @@ void ChatworkApi::guarded(edge::HttpRequest& request, const edge::Responder& res
     answer(error_response(429, "Rate limit exceeded"));
     return;
   }
-  handle(*caller, std::move(answer));
+  handle(*caller, digest, answer);
 }
 
 edge::AsyncHandler ChatworkApi::authenticated(AuthedHandler handler) {
   return [this, handler](edge::HttpRequest& request, const edge::Responder& respond,
                          const edge::BlockingRunner&) {
-    guarded(request, respond, [&](core::AccountId caller, const edge::Responder& answer) {
-      answer(handler(context_, caller, request));
-    });
+    guard(request, respond,
+          [&](core::AccountId caller, const std::string&, const edge::Responder& answer) {
+            answer(handler(context_, caller, request));
+          });
   };
 }
 
 void ChatworkApi::unmatched(edge::HttpRequest& request, const edge::Responder& respond, int status,
                             std::string_view message) {
-  guarded(request, respond, [&](core::AccountId, const edge::Responder& answer) {
+  guard(request, respond, [&](core::AccountId, const std::string&, const edge::Responder& answer) {
     answer(error_response(status, message));
   });
 }

@@ -42,12 +42,19 @@ class ChatworkApi {
   void post_message_inline(edge::HttpRequest& request, const edge::Responder& respond,
                            const edge::BlockingRunner& run_blocking);
 
- private:
+  // A handler behind the same authentication and rate limit as /v2 (for Kaiwa's own API).
   edge::AsyncHandler authenticated(AuthedHandler handler);
-  // Authenticates and counts the request, then lets handle(caller, respond) answer it; the
-  // answer gets the rate-limit headers on its way out.
-  template <typename Handle>
-  void guarded(edge::HttpRequest& request, const edge::Responder& respond, Handle handle);
+
+  // Authenticates and counts the request (blocking: reads the store), then lets
+  // handle(caller, token_digest, answer) answer it; the answer carries the rate-limit headers.
+  using GuardedHandle =
+      std::function<void(core::AccountId, const std::string&, const edge::Responder&)>;
+  void guard(edge::HttpRequest& request, const edge::Responder& respond,
+             const GuardedHandle& handle);
+
+  const HandlerContext& context() const { return context_; }
+
+ private:
 
   void remember_token(const std::string& digest);
   void forget_token(const std::string& digest);
