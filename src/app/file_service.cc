@@ -4,6 +4,7 @@
 #include "app/message_service.h"
 #include "app/room_service.h"
 #include "app/system_messages.h"
+#include "core/constant_time.h"
 #include "core/limits.h"
 #include "core/room_policy.h"
 #include "core/validation.h"
@@ -23,17 +24,6 @@ core::Status validate_filename(std::string_view name) {
     }
   }
   return core::ok();
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
 }
 
 }  // namespace
@@ -112,7 +102,7 @@ std::string FileService::download_url(const core::File& file) const {
 
 core::Result<Download> FileService::open_download(core::FileId file, std::int64_t expires,
                                                   std::string_view signature) {
-  if (!constant_time_equal(signature, signature_of(file, expires)) ||
+  if (!core::constant_time_equal(signature, signature_of(file, expires)) ||
       deps_.clock.now_unix() > expires) {
     return core::Error::not_found("This download link is invalid or has expired");
   }

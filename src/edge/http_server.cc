@@ -2,6 +2,7 @@
 
 #include <array>
 #include <mutex>
+#include <unordered_set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_text.h"
+#include "edge/websocket_session.h"
 
 namespace kaiwa::edge {
 
@@ -38,6 +40,8 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::mutex stop_mutex;
   bool stopped = false;
+  mutable std::mutex websockets_mutex;
+  std::unordered_set<std::shared_ptr<WebSocketSession>> websockets;  // guarded by websockets_mutex
 
   Impl(HttpServerOptions o, RequestHandler h, ErrorResponder e)
       : options(std::move(o)), handler(std::move(h)), error_responder(std::move(e)) {}
@@ -46,6 +50,10 @@ struct HttpServer::Impl {
   asio::awaitable<void> session(Tcp::socket socket);
   asio::awaitable<HttpResponse> run_handler(HttpRequest& request);
   asio::awaitable<void> reject_oversized(beast::tcp_stream& stream, unsigned version);
+  asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
+                                        http::request<http::string_body> request,
+                                        std::shared_ptr<WebSocketListener> listener);
+  void close_websockets();
 };
 
 namespace {
@@ -220,6 +228,16 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     bool keep_alive = parser.get().keep_alive();
     HttpRequest request = to_request(parser.get());
     HttpResponse response = co_await run_handler(request);
+    if (response.websocket) {
+      if (response.status == 101 && beast::websocket::is_upgrade(parser.get())) {
+        in_flight.fetch_sub(1);
+        co_await serve_websocket(std::move(stream), parser.release(), std::move(response.websocket));
+        co_return;
+      }
+      response.websocket->on_closed();
+      response = error_responder(426, "This endpoint speaks WebSocket only");
+      response.set_header("Upgrade", "websocket");
+    }
     auto message = to_message(std::move(response), version, keep_alive && !stopping.load());
     keep_alive = message.keep_alive();
     // A fresh deadline: the time the handler took (a commit under load) must not eat into it.
@@ -231,6 +249,46 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     }
   }
   stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> HttpServer::Impl::serve_websocket(beast::tcp_stream stream,
+                                                       http::request<http::string_body> request,
+                                                       std::shared_ptr<WebSocketListener> listener) {
+  WebSocketSessionOptions session_options{options.websocket_max_queued_bytes,
+                                          options.websocket_max_message_bytes,
+                                          options.websocket_ping_after, &options.websocket_framing};
+  auto session = std::make_shared<WebSocketSession>(std::move(stream), session_options);
+  {
+    std::lock_guard lock(websockets_mutex);
+    websockets.insert(session);
+  }
+  if (stopping.load()) {
+    session->close(close_code::kServiceRestart, "server restarting");
+  }
+  co_await session->run(std::move(request), std::move(listener));
+  std::lock_guard lock(websockets_mutex);
+  websockets.erase(session);
+}
+
+// Tells every WebSocket client to reconnect, spread over the configured window.
+void HttpServer::Impl::close_websockets() {
+  std::vector<std::shared_ptr<WebSocketSession>> open;
+  {
+    std::lock_guard lock(websockets_mutex);
+    open.assign(websockets.begin(), websockets.end());
+  }
+  if (open.empty()) {
+    return;
+  }
+  constexpr std::size_t kSteps = 50;
+  const auto pause = options.websocket_close_spread / kSteps;
+  const std::size_t per_step = (open.size() + kSteps - 1) / kSteps;
+  for (std::size_t i = 0; i < open.size(); ++i) {
+    open[i]->close(close_code::kServiceRestart, "server restarting: reconnect and resume");
+    if ((i + 1) % per_step == 0 && i + 1 < open.size()) {
+      std::this_thread::sleep_for(pause);
+    }
+  }
 }
 
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
@@ -306,7 +364,9 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
     impl_->acceptor.close(ec);
   });
   auto deadline = std::chrono::steady_clock::now() + grace;
-  while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+  impl_->close_websockets();
+  while ((impl_->in_flight.load() > 0 || websocket_count() > 0) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   impl_->io.stop();
@@ -316,6 +376,13 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
     }
   }
   impl_->workers.join();
+}
+
+bool HttpServer::draining() const { return impl_->stopping.load(); }
+
+std::size_t HttpServer::websocket_count() const {
+  std::lock_guard lock(impl_->websockets_mutex);
+  return impl_->websockets.size();
 }
 
 void HttpServer::wait_for_signal(std::chrono::milliseconds grace) {

@@ -35,6 +35,17 @@ struct HttpServerOptions {
   // Connections served at once; more are closed on accept. Below the process's file limit
   // (20,000 here), leaving room for the store's and the logs' descriptors.
   std::size_t max_connections = 16000;
+
+  // WebSocket connections: bytes a connection may have queued before it is closed as too slow;
+  // the largest message a client may send; silence after which the server pings, and closes if
+  // the pong does not come within as long again.
+  std::size_t websocket_max_queued_bytes = std::size_t{4} * 1024 * 1024;
+  std::size_t websocket_max_message_bytes = 4096;
+  std::chrono::seconds websocket_ping_after{15};
+  WebSocketFraming websocket_framing;
+  // At shutdown, WebSocket clients are told to reconnect (1012) spread over this window, so
+  // they do not all come back to the next server at the same instant.
+  std::chrono::milliseconds websocket_close_spread{1000};
 };
 
 // Called on the connection's strand, so it must not block: it answers through the Responder
@@ -62,6 +73,10 @@ class HttpServer {
   void stop(std::chrono::milliseconds grace);
   // Blocks until SIGINT or SIGTERM arrives, then stops gracefully.
   void wait_for_signal(std::chrono::milliseconds grace);
+  // True from the moment stop() begins: readiness turns false (operations.md).
+  bool draining() const;
+  // WebSocket connections open now.
+  std::size_t websocket_count() const;
 
  private:
   struct Impl;

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "edge/websocket.h"
 
 namespace kaiwa::edge {
 
@@ -49,6 +52,8 @@ struct HttpResponse {
   std::string body;
   // Tells the session to close the connection after this response.
   bool close = false;
+  // With status 101: accept the WebSocket upgrade and hand the connection to this listener.
+  std::shared_ptr<WebSocketListener> websocket;
 
   HttpResponse& set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

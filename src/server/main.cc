@@ -9,6 +9,9 @@
 
 #include "api/chatwork/chatwork_api.h"
 #include "api/chatwork/error_mapping.h"
+#include "api/kaiwa/event_hub.h"
+#include "api/kaiwa/kaiwa_api.h"
+#include "api/kaiwa/stream_api.h"
 #include "core/json_text.h"
 #include "edge/http_server.h"
 #include "edge/router.h"
@@ -131,7 +134,10 @@ int serve(Config config) {
                                         config.empty_list_no_content});
   router.add("GET", "/healthz", [](edge::HttpRequest&) { return plain_text(200, "ok\n"); });
   // Ready while the store answers a read; liveness never touches the store (operations.md R1).
-  router.add("GET", "/readyz", [&parts](edge::HttpRequest&) {
+  router.add("GET", "/readyz", [&parts, &server](edge::HttpRequest&) {
+    if (server.draining()) {
+      return plain_text(503, "draining\n");
+    }
     core::Status store_ok = parts.store->run_read([](ports::StoreTx& tx) -> core::Status {
       auto secret = tx.find_setting("url_signing_secret");
       if (!secret) {
@@ -143,11 +149,23 @@ int serve(Config config) {
   });
   chatwork.add_routes(router);
   chatwork_api = &chatwork;
+  api::kaiwa::add_history_routes(chatwork, router);
+  api::kaiwa::EventHub hub(*parts.stream, api::kaiwa::EventHubOptions{});
+  if (auto started = hub.start(); !started) {
+    spdlog::error("{}", core::json_log_line("cannot start the event hub",
+                                            {{"error", started.error().message}}));
+    return 2;
+  }
+  parts.store->set_commit_listener([&hub] { hub.notify(); });
+  api::kaiwa::StreamApi stream_api(chatwork, *parts.stream, hub);
+  stream_api.add_routes(router);
 
   server.serve();
   std::cout << R"({"event":"ready","url":")" << url << R"("})" << std::endl;
   spdlog::info("{}", core::json_log_line("ready", {{"url", url}, {"data", config.data_dir}}));
   server.wait_for_signal(std::chrono::seconds(10));
+  parts.store->set_commit_listener(nullptr);
+  hub.stop();
   // The store drains its queued writes as it closes, and their completions call into the API
   // object: close it while that object still exists.
   owner.reset();

@@ -54,6 +54,7 @@ core::Result<std::unique_ptr<Application>> open_application(const Config& config
   application->messages = std::make_unique<app::MessageService>(deps);
   application->tasks = std::make_unique<app::TaskService>(deps);
   application->files = std::make_unique<app::FileService>(deps);
+  application->stream = std::make_unique<app::StreamService>(deps);
   return application;
 }
 

@@ -11,6 +11,7 @@
 #include "app/file_service.h"
 #include "app/message_service.h"
 #include "app/room_service.h"
+#include "app/stream_service.h"
 #include "app/task_service.h"
 #include "server/config.h"
 
@@ -29,6 +30,7 @@ struct Application {
   std::unique_ptr<app::MessageService> messages;
   std::unique_ptr<app::TaskService> tasks;
   std::unique_ptr<app::FileService> files;
+  std::unique_ptr<app::StreamService> stream;
 };
 
 // Opens the data directory (creating it and migrating the schema as needed).

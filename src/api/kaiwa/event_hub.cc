@@ -1,0 +1,377 @@
+#include "api/kaiwa/event_hub.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "core/json_text.h"
+
+namespace kaiwa::api::kaiwa {
+namespace {
+
+// {"pos":…,"type":"…","created_at_ms":…,"data":{…}}: the event as the stream carries it
+// (docs/api/kaiwa-openapi.yaml, StreamEvent).
+edge::SharedText serialize(const core::Event& event) {
+  auto text = std::make_shared<std::string>();
+  text->reserve(event.payload_json.size() + event.type.size() + 64);
+  *text += "{\"pos\":";
+  *text += std::to_string(event.pos);
+  *text += ",\"type\":";
+  core::append_json_string(*text, event.type);
+  *text += ",\"created_at_ms\":";
+  *text += std::to_string(event.created_at_ms);
+  *text += ",\"data\":";
+  *text += event.payload_json;
+  *text += '}';
+  return text;
+}
+
+// {"type":"ready"|"resync","pos":…}: a notice about the stream itself, not an event.
+edge::SharedText notice(std::string_view type, std::int64_t pos) {
+  return std::make_shared<const std::string>("{\"type\":\"" + std::string(type) +
+                                             "\",\"pos\":" + std::to_string(pos) + "}");
+}
+
+template <typename T>
+void erase_value(std::vector<T>& values, const T& value) {
+  values.erase(std::remove(values.begin(), values.end(), value), values.end());
+}
+
+void log_error(std::string_view what, const core::Error& error) {
+  spdlog::error("{}", core::json_log_line(what, {{"error", error.message}}));
+}
+
+}  // namespace
+
+struct EventHub::Stream {
+  StreamId id = 0;
+  app::StreamCredentials credentials;
+  std::shared_ptr<edge::WebSocketChannel> channel;
+  // Every event up to cursor that this stream may see has been queued for it.
+  std::int64_t cursor = 0;
+  bool live = false;
+  // The channel refused more (closed, or closing as too slow): nothing more is queued.
+  bool closed = false;
+  std::vector<core::RoomId> rooms;  // rooms it hears live
+  std::vector<Text> outbox;         // queued this step, handed to the channel at flush
+};
+
+EventHub::EventHub(app::StreamService& stream_service, EventHubOptions options)
+    : stream_service_(stream_service), options_(options) {}
+
+EventHub::~EventHub() { stop(); }
+
+core::Status EventHub::start() {
+  KAIWA_ASSIGN_OR_RETURN(auto bounds, stream_service_.bounds());
+  head_ = bounds.head;
+  next_prune_ = std::chrono::steady_clock::now();
+  thread_ = std::thread([this] { run(); });
+  return core::ok();
+}
+
+void EventHub::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void EventHub::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+EventHub::StreamId EventHub::attach(StreamRequest request) {
+  StreamId id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    attaching_.emplace_back(id, std::move(request));
+    stream_count_ += 1;
+    woken_ = true;
+  }
+  wake_.notify_one();
+  return id;
+}
+
+void EventHub::detach(StreamId id) {
+  {
+    std::lock_guard lock(mutex_);
+    detaching_.push_back(id);
+    stream_count_ -= 1;
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+std::size_t EventHub::stream_count() const {
+  std::lock_guard lock(mutex_);
+  return stream_count_;
+}
+
+void EventHub::run() {
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      // Streams still catching up (held back by a full send queue) are retried soon.
+      const auto wait = catching_up_.empty() ? options_.poll_interval : std::chrono::milliseconds(5);
+      wake_.wait_for(lock, wait, [this] { return woken_ || stopping_; });
+      if (stopping_) {
+        return;
+      }
+      woken_ = false;
+    }
+    bool more = true;
+    while (more) {
+      take_requests();
+      more = tail_log();
+      more = catch_up_streams() || more;
+      flush();
+    }
+    prune_if_due();
+  }
+}
+
+void EventHub::take_requests() {
+  std::vector<std::pair<StreamId, StreamRequest>> attaching;
+  std::vector<StreamId> detaching;
+  {
+    std::lock_guard lock(mutex_);
+    attaching.swap(attaching_);
+    detaching.swap(detaching_);
+  }
+  for (auto& [id, request] : attaching) {
+    auto stream = std::make_unique<Stream>();
+    stream->id = id;
+    stream->credentials = std::move(request.credentials);
+    stream->channel = std::move(request.channel);
+    Stream& added = *stream;
+    streams_.emplace(id, std::move(stream));
+    begin(added, request.since);
+  }
+  for (StreamId id : detaching) {
+    remove(id);
+  }
+}
+
+// Decides where a new stream starts: at its resume position, or at the present with a resync
+// notice when that position is not in the retained log (pruned, or from another database).
+void EventHub::begin(Stream& stream, std::optional<std::int64_t> since) {
+  stream.cursor = head_;
+  if (since) {
+    auto bounds = stream_service_.bounds();
+    if (!bounds) {
+      log_error("stream start failed", bounds.error());
+      stream.channel->close(edge::close_code::kServiceRestart, "try again");
+      stream.closed = true;
+      return;
+    }
+    if (*since < bounds->pruned_through || *since > bounds->head) {
+      queue(stream, notice("resync", head_));
+    } else {
+      stream.cursor = *since;
+    }
+  }
+  catching_up_.push_back(stream.id);
+}
+
+bool EventHub::tail_log() {
+  auto events = stream_service_.tail(head_, options_.tail_batch);
+  if (!events) {
+    log_error("reading the event log failed", events.error());
+    return false;
+  }
+  for (const core::Event& event : *events) {
+    fan_out(event, serialize(event));
+    head_ = event.pos;
+  }
+  return events->size() == options_.tail_batch;
+}
+
+void EventHub::fan_out(const core::Event& event, const Text& text) {
+  if (core::is_internal_event(event.type)) {
+    if (event.type == "token_revoked") {
+      close_for_token(event.recipient, event.payload_json);
+    }
+    return;
+  }
+  const core::MembershipEffect effect = core::membership_effect(event.type);
+  auto deliver = [&](Stream* stream) {
+    if (!stream->closed && stream->cursor < event.pos) {
+      queue(*stream, text);
+      stream->cursor = event.pos;
+    }
+  };
+  auto recipients = live_by_account_.find(event.recipient);
+  const bool has_recipient = event.recipient.value != 0 && recipients != live_by_account_.end();
+  if (effect == core::MembershipEffect::kJoins && has_recipient) {
+    for (Stream* stream : recipients->second) {
+      join_room(*stream, event.room);
+    }
+  }
+  if (event.to_room_members) {
+    if (auto listeners = room_listeners_.find(event.room); listeners != room_listeners_.end()) {
+      for (Stream* stream : listeners->second) {
+        deliver(stream);
+      }
+    }
+  }
+  if (has_recipient) {
+    for (Stream* stream : recipients->second) {
+      deliver(stream);
+    }
+    if (effect == core::MembershipEffect::kLeaves) {
+      for (Stream* stream : recipients->second) {
+        leave_room(*stream, event.room);
+      }
+    }
+  }
+}
+
+bool EventHub::catch_up_streams() {
+  bool progressed = false;
+  std::vector<StreamId> waiting;
+  std::vector<StreamId> catching_up;
+  catching_up.swap(catching_up_);
+  for (StreamId id : catching_up) {
+    auto found = streams_.find(id);
+    if (found == streams_.end() || found->second->closed) {
+      continue;
+    }
+    Stream& stream = *found->second;
+    // Back-pressure: a stream's next page waits until its queue has room for it.
+    if (stream.channel->queued_bytes() > 0) {
+      waiting.push_back(id);
+      continue;
+    }
+    progressed = true;
+    if (!catch_up(stream)) {
+      waiting.push_back(id);
+    }
+  }
+  catching_up_.insert(catching_up_.end(), waiting.begin(), waiting.end());
+  return progressed && !catching_up_.empty();
+}
+
+// Queues one page of the stream's missed events; returns true once it has gone live.
+bool EventHub::catch_up(Stream& stream) {
+  auto page = stream_service_.catch_up(stream.credentials.account, stream.cursor, head_,
+                                       options_.catch_up_page);
+  if (!page) {
+    log_error("stream catch-up failed", page.error());
+    stream.channel->close(edge::close_code::kServiceRestart, "try again");
+    stream.closed = true;
+    return true;
+  }
+  for (const core::Event& event : page->events) {
+    if (!core::is_internal_event(event.type)) {
+      queue(stream, serialize(event));
+    }
+    stream.cursor = event.pos;
+  }
+  if (!page->complete) {
+    return false;
+  }
+  go_live(stream, page->rooms);
+  return true;
+}
+
+void EventHub::go_live(Stream& stream, const std::vector<core::RoomId>& rooms) {
+  stream.cursor = std::max(stream.cursor, head_);
+  stream.live = true;
+  for (core::RoomId room : rooms) {
+    join_room(stream, room);
+  }
+  live_by_account_[stream.credentials.account].push_back(&stream);
+  queue(stream, notice("ready", stream.cursor));
+}
+
+void EventHub::join_room(Stream& stream, core::RoomId room) {
+  if (std::find(stream.rooms.begin(), stream.rooms.end(), room) != stream.rooms.end()) {
+    return;
+  }
+  stream.rooms.push_back(room);
+  room_listeners_[room].push_back(&stream);
+}
+
+void EventHub::leave_room(Stream& stream, core::RoomId room) {
+  erase_value(stream.rooms, room);
+  if (auto listeners = room_listeners_.find(room); listeners != room_listeners_.end()) {
+    erase_value(listeners->second, &stream);
+    if (listeners->second.empty()) {
+      room_listeners_.erase(listeners);
+    }
+  }
+}
+
+void EventHub::close_for_token(core::AccountId account, const std::string& payload_json) {
+  for (auto& [id, stream] : streams_) {
+    if (stream->credentials.account == account && !stream->closed &&
+        payload_json.find("\"" + stream->credentials.token_digest + "\"") != std::string::npos) {
+      stream->channel->close(edge::close_code::kUnauthorized, "the token was revoked");
+      stream->closed = true;
+    }
+  }
+}
+
+void EventHub::remove(StreamId id) {
+  auto found = streams_.find(id);
+  if (found == streams_.end()) {
+    return;
+  }
+  Stream& stream = *found->second;
+  for (core::RoomId room : std::vector<core::RoomId>(stream.rooms)) {
+    leave_room(stream, room);
+  }
+  if (auto live = live_by_account_.find(stream.credentials.account);
+      live != live_by_account_.end()) {
+    erase_value(live->second, &stream);
+    if (live->second.empty()) {
+      live_by_account_.erase(live);
+    }
+  }
+  erase_value(pending_flush_, &stream);
+  erase_value(catching_up_, id);
+  streams_.erase(found);
+}
+
+void EventHub::queue(Stream& stream, Text text) {
+  if (stream.outbox.empty()) {
+    pending_flush_.push_back(&stream);
+  }
+  stream.outbox.push_back(std::move(text));
+}
+
+void EventHub::flush() {
+  for (Stream* stream : pending_flush_) {
+    if (!stream->closed && !stream->channel->send(stream->outbox)) {
+      stream->closed = true;  // the channel closes itself; its detach follows
+    }
+    stream->outbox.clear();
+  }
+  pending_flush_.clear();
+}
+
+void EventHub::prune_if_due() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_prune_) {
+    return;
+  }
+  next_prune_ = now + options_.prune_interval;
+  constexpr std::size_t kPruneBatch = 10000;
+  auto pruned = stream_service_.prune(options_.retention.count(), kPruneBatch);
+  if (!pruned) {
+    log_error("pruning the event log failed", pruned.error());
+  } else if (*pruned == static_cast<std::int64_t>(kPruneBatch)) {
+    next_prune_ = now;  // more to do: continue on the next round, between fan-outs
+  }
+}
+
+}  // namespace kaiwa::api::kaiwa
