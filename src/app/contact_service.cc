@@ -26,7 +26,8 @@ core::Result<core::RoomId> connect(ports::StoreTx& tx, core::AccountId a, core::
 }
 
 // Seen by the one it was sent to, so their other sessions drop it from the pending list.
-core::Status record_request_answered(ports::StoreTx& tx, const ports::PendingContactRequest& request,
+core::Status record_request_answered(ports::StoreTx& tx,
+                                     const ports::PendingContactRequest& request,
                                      std::string_view answer, std::int64_t now_ms) {
   return record_personal_event(tx, "contact_request_answered", core::RoomId(), request.to,
                                EventPayload()

@@ -79,9 +79,9 @@ core::Status record_member_added(ports::StoreTx& tx, core::RoomId room, core::Ac
 
 core::Status record_member_gone(ports::StoreTx& tx, std::string_view type, core::RoomId room,
                                 core::AccountId member, std::int64_t now_ms) {
-  core::Event event = make_event(
-      type, room, EventPayload().add("room_id", room.value).add("account_id", member.value),
-      now_ms);
+  core::Event event =
+      make_event(type, room,
+                 EventPayload().add("room_id", room.value).add("account_id", member.value), now_ms);
   event.recipient = member;
   return append(tx, std::move(event));
 }

@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "core/ids.h"
-#include "core/room.h"
 #include "core/result.h"
+#include "core/room.h"
 #include "ports/store.h"
 
 namespace kaiwa::app {

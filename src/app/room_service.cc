@@ -272,8 +272,7 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
       for (const core::Member& member : members) {
         KAIWA_TRY(record_personal_event(
             tx, "room_deleted", room_id, member.account.id,
-            EventPayload().add("room_id", room_id.value).add("account_id", caller.value),
-            now_ms));
+            EventPayload().add("room_id", room_id.value).add("account_id", caller.value), now_ms));
       }
       return true;
     }
@@ -351,6 +350,31 @@ core::Result<MemberLists> RoomService::replace_members(core::AccountId caller, c
     }
     return lists;
   });
+}
+
+core::Status RoomService::add_members_as_operator(core::RoomId room_id,
+                                                  const std::vector<core::AccountId>& accounts,
+                                                  core::Role role) {
+  const std::int64_t now_ms = deps_.clock.now_unix_ms();
+  auto added = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
+    KAIWA_ASSIGN_OR_RETURN(core::Room room, load_room(tx, room_id));
+    KAIWA_TRY(core::require_group(room, "add members"));
+    for (core::AccountId id : accounts) {
+      KAIWA_TRY(load_account(tx, id));
+      KAIWA_ASSIGN_OR_RETURN(auto existing, tx.find_membership(room_id, id));
+      if (existing) {
+        continue;
+      }
+      KAIWA_TRY(tx.put_membership(
+          core::Membership{room_id, id, role, room.last_seq, room.last_seq, false}));
+      KAIWA_TRY(record_member_added(tx, room_id, id, role, now_ms));
+    }
+    return true;
+  });
+  if (!added) {
+    return added.error();
+  }
+  return core::ok();
 }
 
 core::Result<std::optional<core::RoomLink>> RoomService::get_link(core::AccountId caller,

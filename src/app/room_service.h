@@ -61,6 +61,13 @@ class RoomService {
   // Replaces the whole membership; returns the resulting lists.
   core::Result<MemberLists> replace_members(core::AccountId caller, core::RoomId room,
                                             const MemberLists& lists);
+  // Administration (kaiwa admin room add-members): adds accounts to a group room with role, in
+  // one transaction and without the API's list limit, e.g. to move a whole team in. Members
+  // already in the room keep their role. Errors: kNotFound room or account; kInvalidArgument
+  // not a group.
+  core::Status add_members_as_operator(core::RoomId room,
+                                       const std::vector<core::AccountId>& accounts,
+                                       core::Role role);
 
   // nullopt when the room has no link.
   core::Result<std::optional<core::RoomLink>> get_link(core::AccountId caller, core::RoomId room);

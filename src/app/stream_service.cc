@@ -56,11 +56,9 @@ core::Result<CatchUpPage> StreamService::catch_up(core::AccountId account, std::
   });
 }
 
-core::Result<std::int64_t> StreamService::prune(std::int64_t retention_ms,
-                                                std::size_t max_events) {
+core::Result<std::int64_t> StreamService::prune(std::int64_t retention_ms, std::size_t max_events) {
   const std::int64_t cutoff = deps_.clock.now_unix_ms() - retention_ms;
-  return deps_.store.write(
-      [&](ports::StoreTx& tx) { return tx.prune_events(cutoff, max_events); });
+  return deps_.store.write([&](ports::StoreTx& tx) { return tx.prune_events(cutoff, max_events); });
 }
 
 std::string StreamService::ticket_signature(std::int64_t account, std::int64_t expires,
@@ -73,9 +71,10 @@ StreamTicket StreamService::issue_ticket(const StreamCredentials& credentials) c
   const std::int64_t expires = deps_.clock.now_unix() + kTicketSeconds;
   // The token's digest is not a credential (the store keeps digests so that it never holds
   // one), so it may travel in the ticket to tie the stream to the token's lifetime.
-  std::string ticket = std::to_string(credentials.account.value) + "." + std::to_string(expires) +
-                       "." + credentials.token_digest + "." +
-                       ticket_signature(credentials.account.value, expires, credentials.token_digest);
+  std::string ticket =
+      std::to_string(credentials.account.value) + "." + std::to_string(expires) + "." +
+      credentials.token_digest + "." +
+      ticket_signature(credentials.account.value, expires, credentials.token_digest);
   return StreamTicket{std::move(ticket), kTicketSeconds};
 }
 
@@ -92,8 +91,7 @@ core::Result<StreamCredentials> StreamService::redeem_ticket(std::string_view ti
     return invalid;
   }
   std::string digest(parts[2]);
-  auto owner = deps_.store.read(
-      [&](ports::StoreTx& tx) { return authenticate_in(tx, digest); });
+  auto owner = deps_.store.read([&](ports::StoreTx& tx) { return authenticate_in(tx, digest); });
   if (!owner || owner->value != *account) {
     return invalid;
   }

@@ -231,7 +231,8 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     if (response.websocket) {
       if (response.status == 101 && beast::websocket::is_upgrade(parser.get())) {
         in_flight.fetch_sub(1);
-        co_await serve_websocket(std::move(stream), parser.release(), std::move(response.websocket));
+        co_await serve_websocket(std::move(stream), parser.release(),
+                                 std::move(response.websocket));
         co_return;
       }
       response.websocket->on_closed();
@@ -251,9 +252,9 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
   stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> HttpServer::Impl::serve_websocket(beast::tcp_stream stream,
-                                                       http::request<http::string_body> request,
-                                                       std::shared_ptr<WebSocketListener> listener) {
+asio::awaitable<void> HttpServer::Impl::serve_websocket(
+    beast::tcp_stream stream, http::request<http::string_body> request,
+    std::shared_ptr<WebSocketListener> listener) {
   WebSocketSessionOptions session_options{options.websocket_max_queued_bytes,
                                           options.websocket_max_message_bytes,
                                           options.websocket_ping_after, &options.websocket_framing};

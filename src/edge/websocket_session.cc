@@ -23,8 +23,9 @@ asio::awaitable<void> WebSocketSession::run(beast::http::request<beast::http::st
   timeouts.idle_timeout = options_.ping_after * 2;
   timeouts.keep_alive_pings = true;  // ping at half the idle timeout; close without a pong
   ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& response) { response.set(beast::http::field::server, "kaiwa"); }));
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(beast::http::field::server, "kaiwa");
+  }));
   ws_.read_message_max(options_.max_message_bytes);
   ws_.auto_fragment(false);
   ws_.text(true);

@@ -62,11 +62,11 @@ class WebSocketSession final : public WebSocketChannel,
   std::string frame_;  // the message being written; touched only on the strand
 
   mutable std::mutex mutex_;
-  std::vector<SharedText> queue_;         // guarded by mutex_
-  std::size_t queued_bytes_ = 0;          // guarded by mutex_
-  bool writing_ = false;                  // guarded by mutex_: a write (or close) is in flight
-  bool closing_ = false;                  // guarded by mutex_
-  std::optional<CloseRequest> close_;     // guarded by mutex_: to send once writes drain
+  std::vector<SharedText> queue_;      // guarded by mutex_
+  std::size_t queued_bytes_ = 0;       // guarded by mutex_
+  bool writing_ = false;               // guarded by mutex_: a write (or close) is in flight
+  bool closing_ = false;               // guarded by mutex_
+  std::optional<CloseRequest> close_;  // guarded by mutex_: to send once writes drain
 };
 
 }  // namespace kaiwa::edge

@@ -45,6 +45,9 @@ struct AdminArgs {
   std::int64_t organization = 0;
   std::int64_t account = 0;
   std::int64_t other_account = 0;
+  std::int64_t room = 0;
+  std::vector<std::int64_t> accounts;
+  std::string role = "member";
 };
 
 }  // namespace
@@ -120,6 +123,31 @@ void add_admin_commands(CLI::App& app, Config& config) {
     auto application = open_or_exit(config);
     auto added = application->contacts->add_contact(core::AccountId(args->account),
                                                     core::AccountId(args->other_account));
+    if (!added) {
+      fail(added.error(), 1);
+    }
+    print("{}");
+  });
+
+  CLI::App* room = admin->add_subcommand("room", "Rooms")->require_subcommand(1);
+  CLI::App* room_add = room->add_subcommand(
+      "add-members", "Add accounts to a group chat (no list limit; existing members keep roles)");
+  room_add->add_option("--room", args->room, "Room id")->required();
+  room_add->add_option("--accounts", args->accounts, "Account ids, comma-separated")
+      ->required()
+      ->delimiter(',');
+  room_add->add_option("--role", args->role, "admin, member or readonly")
+      ->check(CLI::IsMember({"admin", "member", "readonly"}));
+  room_add->callback([&config, args] {
+    auto application = open_or_exit(config);
+    std::vector<core::AccountId> accounts;
+    accounts.reserve(args->accounts.size());
+    for (std::int64_t id : args->accounts) {
+      accounts.emplace_back(id);
+    }
+    auto added = application->rooms->add_members_as_operator(
+        core::RoomId(args->room), accounts,
+        core::parse_role(args->role).value_or(core::Role::kMember));
     if (!added) {
       fail(added.error(), 1);
     }

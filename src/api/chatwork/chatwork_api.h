@@ -55,7 +55,6 @@ class ChatworkApi {
   const HandlerContext& context() const { return context_; }
 
  private:
-
   void remember_token(const std::string& digest);
   void forget_token(const std::string& digest);
   bool is_known_token(const std::string& digest) const;

@@ -121,7 +121,8 @@ void EventHub::run() {
     {
       std::unique_lock lock(mutex_);
       // Streams still catching up (held back by a full send queue) are retried soon.
-      const auto wait = catching_up_.empty() ? options_.poll_interval : std::chrono::milliseconds(5);
+      const auto wait =
+          catching_up_.empty() ? options_.poll_interval : std::chrono::milliseconds(5);
       wake_.wait_for(lock, wait, [this] { return woken_ || stopping_; });
       if (stopping_) {
         return;

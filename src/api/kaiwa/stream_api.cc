@@ -39,8 +39,7 @@ edge::HttpResponse accept_stream(EventHub& hub, app::StreamCredentials credentia
   edge::HttpResponse response;
   response.status = 101;
   response.content_type.clear();
-  response.websocket =
-      std::make_shared<StreamConnection>(hub, std::move(credentials), since);
+  response.websocket = std::make_shared<StreamConnection>(hub, std::move(credentials), since);
   return response;
 }
 
@@ -86,29 +85,28 @@ void StreamApi::open_stream(edge::HttpRequest& request, const edge::Responder& r
     respond(accept_stream(hub_, std::move(*credentials), *since));
     return;
   }
-  chatwork_.guard(request, respond,
-                  [&](core::AccountId caller, const std::string& digest,
-                      const edge::Responder& answer) {
-                    auto since = parse_since(*params);
-                    if (!since) {
-                      answer(chatwork::error_response(since.error()));
-                      return;
-                    }
-                    answer(accept_stream(hub_, app::StreamCredentials{caller, digest}, *since));
-                  });
+  chatwork_.guard(
+      request, respond,
+      [&](core::AccountId caller, const std::string& digest, const edge::Responder& answer) {
+        auto since = parse_since(*params);
+        if (!since) {
+          answer(chatwork::error_response(since.error()));
+          return;
+        }
+        answer(accept_stream(hub_, app::StreamCredentials{caller, digest}, *since));
+      });
 }
 
 void StreamApi::create_ticket(edge::HttpRequest& request, const edge::Responder& respond) {
-  chatwork_.guard(request, respond,
-                  [&](core::AccountId caller, const std::string& digest,
-                      const edge::Responder& answer) {
-                    app::StreamTicket ticket =
-                        stream_service_.issue_ticket(app::StreamCredentials{caller, digest});
-                    std::string body = "{\"ticket\":\"" + ticket.ticket +
-                                       "\",\"expires_in\":" +
-                                       std::to_string(ticket.expires_in_seconds) + "}";
-                    answer(chatwork::json_response(std::move(body)));
-                  });
+  chatwork_.guard(
+      request, respond,
+      [&](core::AccountId caller, const std::string& digest, const edge::Responder& answer) {
+        app::StreamTicket ticket =
+            stream_service_.issue_ticket(app::StreamCredentials{caller, digest});
+        std::string body = "{\"ticket\":\"" + ticket.ticket +
+                           "\",\"expires_in\":" + std::to_string(ticket.expires_in_seconds) + "}";
+        answer(chatwork::json_response(std::move(body)));
+      });
 }
 
 }  // namespace kaiwa::api::kaiwa
