@@ -1,0 +1,48 @@
+#include "fanout/report.h"
+
+#include <cstdio>
+
+namespace fanout {
+
+Report& Report::add(std::string column, std::string value) {
+  columns_.emplace_back(std::move(column), std::move(value));
+  return *this;
+}
+
+Report& Report::add(std::string column, double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return add(std::move(column), std::string(text));
+}
+
+void Report::print_markdown(bool with_header) const {
+  if (with_header) {
+    for (const auto& [column, value] : columns_) {
+      std::printf("| %s ", column.c_str());
+    }
+    std::printf("|\n");
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      std::printf("|---");
+    }
+    std::printf("|\n");
+  }
+  for (const auto& [column, value] : columns_) {
+    std::printf("| %s ", value.c_str());
+  }
+  std::printf("|\n");
+  std::fflush(stdout);
+}
+
+void Report::print_json() const {
+  std::printf("{");
+  const char* separator = "";
+  for (const auto& [column, value] : columns_) {
+    // Names and values are this tool's own text: letters, digits, units; nothing to escape.
+    std::printf("%s\"%s\":\"%s\"", separator, column.c_str(), value.c_str());
+    separator = ",";
+  }
+  std::printf("}\n");
+  std::fflush(stdout);
+}
+
+}  // namespace fanout

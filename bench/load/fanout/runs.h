@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <sys/types.h>
+
+#include "fanout/report.h"
+#include "fanout/setup.h"
+
+namespace fanout {
+
+struct RunOptions {
+  std::string label;  // first column: which system ran
+  Protocol protocol = Protocol::kaiwa;
+  std::string url;  // Kaiwa base URL or NATS HOST:PORT
+  double rate = 1000;
+  double duration_s = 10;
+  double hold_s = 5;       // idle: how long the connections stay open once all are ready
+  double storm_at_s = -1;  // storm: when to drop everyone (default: a third of the duration)
+  double drain_s = 5;      // waiting for late deliveries: the longest pause in progress allowed
+  double connect_timeout_s = 120;
+  std::size_t body_bytes = 120;
+  std::size_t post_connections = 16;
+  std::size_t threads = 1;
+  std::size_t connect_window = 1000;
+  int source_ips = 8;
+  pid_t server_pid = 0;  // for CPU and RSS columns; 0 leaves them out
+};
+
+// Each run connects every subscriber of the layout, does its thing and returns one row.
+Report run_idle(const RunOptions& options, Layout& layout);
+Report run_fanout(const RunOptions& options, Layout& layout);
+Report run_storm(const RunOptions& options, Layout& layout);
+
+}  // namespace fanout
