@@ -22,6 +22,7 @@
 #include "app/file_service.h"
 #include "app/message_service.h"
 #include "app/room_service.h"
+#include "app/stream_service.h"
 #include "app/task_service.h"
 #include "core/room.h"
 #include "ports/store.h"
@@ -58,7 +59,8 @@ class TestApp {
         rooms(deps_),
         messages(deps_),
         tasks(deps_),
-        files(deps_) {}
+        files(deps_),
+        stream(deps_) {}
 
   TestApp(const TestApp&) = delete;
   TestApp& operator=(const TestApp&) = delete;
@@ -66,6 +68,8 @@ class TestApp {
   sqlite::SqliteStore& store() { return *store_; }
 
   FakeClock& clock() { return clock_; }
+
+  crypto::OpensslCrypto& crypto() { return crypto_; }
 
   const TempDir& dir() const { return dir_; }
 
@@ -213,6 +217,7 @@ class TestApp {
   app::MessageService messages;
   app::TaskService tasks;
   app::FileService files;
+  app::StreamService stream;
 };
 
 }  // namespace kaiwa::test

@@ -162,20 +162,21 @@ void EventHub::take_requests() {
   }
 }
 
-// Decides where a new stream starts: at its resume position, or at the present with a resync
-// notice when that position is not in the retained log (pruned, or from another database).
+// Decides where a new stream starts: at its resume position, at the present (the store's head,
+// which may be ahead of what the hub has fanned out), or at the present with a resync notice
+// when the resume position is not in the retained log (pruned, or from another database).
 void EventHub::begin(Stream& stream, std::optional<std::int64_t> since) {
-  stream.cursor = head_;
+  auto bounds = stream_service_.bounds();
+  if (!bounds) {
+    log_error("stream start failed", bounds.error());
+    stream.channel->close(edge::close_code::kServiceRestart, "try again");
+    stream.closed = true;
+    return;
+  }
+  stream.cursor = bounds->head;
   if (since) {
-    auto bounds = stream_service_.bounds();
-    if (!bounds) {
-      log_error("stream start failed", bounds.error());
-      stream.channel->close(edge::close_code::kServiceRestart, "try again");
-      stream.closed = true;
-      return;
-    }
     if (*since < bounds->pruned_through || *since > bounds->head) {
-      queue(stream, notice("resync", head_));
+      queue(stream, notice("resync", bounds->head));
     } else {
       stream.cursor = *since;
     }
