@@ -65,6 +65,4 @@ double own_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-std::optional<std::int64_t> slab_bytes() { return kib_field("/proc/meminfo", "Slab"); }
-
 }  // namespace fanout::proc

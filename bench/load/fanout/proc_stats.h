@@ -6,8 +6,7 @@
 #include <sys/types.h>
 
 // What the report needs from /proc: the server's CPU time and resident memory (it shares the
-// box with this tool, so throughput alone would flatter whichever side got more CPU) and the
-// kernel's slab, where socket state lives.
+// box with this tool, so throughput alone would flatter whichever side got more CPU).
 namespace fanout::proc {
 
 // utime + stime of `pid` in seconds.
@@ -18,8 +17,5 @@ std::optional<std::int64_t> rss_bytes(pid_t pid);
 
 // This process's CPU time (all threads) in seconds.
 double own_cpu_seconds();
-
-// Slab from /proc/meminfo in bytes (system-wide: both ends of every loopback connection).
-std::optional<std::int64_t> slab_bytes();
 
 }  // namespace fanout::proc

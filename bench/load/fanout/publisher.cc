@@ -33,10 +33,9 @@ std::string PostLedger::first_rejection() const {
   return first_rejection_;
 }
 
-void run_schedule(const Schedule& schedule, Publisher& publisher, const std::atomic<bool>& cancel,
-                  std::int64_t finish_timeout_ns) {
+void run_schedule(const Schedule& schedule, Publisher& publisher, std::int64_t finish_timeout_ns) {
   std::uint64_t next = 0;
-  while (next < schedule.total && !cancel.load(std::memory_order_relaxed)) {
+  while (next < schedule.total) {
     const std::int64_t now = now_ns();
     // Everything due by now goes out, even when the loop woke late: the schedule, not the
     // server, sets the offered rate.

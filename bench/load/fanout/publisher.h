@@ -85,9 +85,8 @@ class Publisher {
 
 // Sends each post at its due time whatever the answers (open loop: a slow server shows up as
 // latency instead of lowering the offered load, avoiding coordinated omission), then lets the
-// publisher finish. Stops early when `cancel` is set.
-void run_schedule(const Schedule& schedule, Publisher& publisher, const std::atomic<bool>& cancel,
-                  std::int64_t finish_timeout_ns);
+// publisher finish.
+void run_schedule(const Schedule& schedule, Publisher& publisher, std::int64_t finish_timeout_ns);
 
 struct HttpPublisherOptions {
   sockaddr_in address{};

@@ -81,13 +81,7 @@ void SubscriberLoop::run() {
     connect_queue_.push_back(i);
   }
   std::vector<epoll_event> events(kMaxEvents);
-  while (true) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stop_requested_) {
-        break;
-      }
-    }
+  while (!stop_requested_.load()) {
     start_due_connects();
     const int count = epoll_wait(epoll_fd_, events.data(), kMaxEvents, next_timeout_ms());
     if (count < 0 && errno != EINTR) {
@@ -110,8 +104,7 @@ void SubscriberLoop::run() {
 }
 
 void SubscriberLoop::stop() {
-  std::lock_guard lock(mutex_);
-  stop_requested_ = true;
+  stop_requested_.store(true);
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t written = write(command_fd_, &one, sizeof one);
 }

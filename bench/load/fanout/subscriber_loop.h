@@ -181,8 +181,8 @@ class SubscriberLoop : private SessionEvents {
   bool storm_active_ = false;
   AcceptedPrefix accepted_prefix_;
 
+  std::atomic<bool> stop_requested_{false};
   mutable std::mutex mutex_;  // guards the fields below, shared with other threads
-  bool stop_requested_ = false;
   bool storm_requested_ = false;
   AcceptedPrefix requested_prefix_;
   std::string first_error_;
