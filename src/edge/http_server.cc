@@ -176,6 +176,10 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   beast::error_code ec;
+  // Set when a request upgrades the connection: served after the loop, once the HTTP request's
+  // locals are gone, so an idle WebSocket keeps as little memory as possible.
+  std::shared_ptr<WebSocketListener> websocket_listener;
+  http::request<http::string_body> upgrade_request;
   while (!stopping.load()) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
@@ -231,9 +235,9 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     if (response.websocket) {
       if (response.status == 101 && beast::websocket::is_upgrade(parser.get())) {
         in_flight.fetch_sub(1);
-        co_await serve_websocket(std::move(stream), parser.release(),
-                                 std::move(response.websocket));
-        co_return;
+        upgrade_request = parser.release();
+        websocket_listener = std::move(response.websocket);
+        break;
       }
       response.websocket->on_closed();
       response = error_responder(426, "This endpoint speaks WebSocket only");
@@ -248,6 +252,13 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     if (ec || !keep_alive) {
       break;
     }
+  }
+  if (websocket_listener) {
+    buffer.clear();
+    buffer.shrink_to_fit();
+    co_await serve_websocket(std::move(stream), std::move(upgrade_request),
+                             std::move(websocket_listener));
+    co_return;
   }
   stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
 }

@@ -32,6 +32,7 @@ asio::awaitable<void> WebSocketSession::run(beast::http::request<beast::http::st
 
   beast::error_code ec;
   co_await ws_.async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
+  request = {};  // the frame lives as long as the connection: keep no headers in it
   if (ec) {
     listener->on_closed();
     co_return;
