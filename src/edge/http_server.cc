@@ -40,6 +40,7 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::mutex stop_mutex;
   bool stopped = false;
+  SendBudget send_budget{options.websocket_max_total_queued_bytes};
   mutable std::mutex websockets_mutex;
   std::unordered_set<std::shared_ptr<WebSocketSession>> websockets;  // guarded by websockets_mutex
 
@@ -266,9 +267,9 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
 asio::awaitable<void> HttpServer::Impl::serve_websocket(
     beast::tcp_stream stream, http::request<http::string_body> request,
     std::shared_ptr<WebSocketListener> listener) {
-  WebSocketSessionOptions session_options{options.websocket_max_queued_bytes,
-                                          options.websocket_max_message_bytes,
-                                          options.websocket_ping_after, &options.websocket_framing};
+  WebSocketSessionOptions session_options{
+      options.websocket_max_queued_bytes, options.websocket_max_message_bytes,
+      options.websocket_ping_after, &options.websocket_framing, &send_budget};
   auto session = std::make_shared<WebSocketSession>(std::move(stream), session_options);
   {
     std::lock_guard lock(websockets_mutex);

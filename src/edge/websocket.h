@@ -3,6 +3,7 @@
 // (HttpResponse::websocket); the server completes the handshake and hands the listener a channel.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -48,6 +49,31 @@ class WebSocketListener {
   virtual void on_open(std::shared_ptr<WebSocketChannel> channel) = 0;
   // Called once when the connection has ended, for any reason (also when the handshake failed).
   virtual void on_closed() = 0;
+};
+
+// Bytes waiting to be sent across all WebSocket connections, against one limit, so that many
+// slow clients together cannot exhaust memory either. Thread-safe.
+class SendBudget {
+ public:
+  explicit SendBudget(std::size_t limit) : limit_(limit) {}
+
+  bool try_take(std::size_t bytes) {
+    std::size_t used = used_.load(std::memory_order_relaxed);
+    do {
+      if (used + bytes > limit_) {
+        return false;
+      }
+    } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+    return true;
+  }
+
+  void give_back(std::size_t bytes) { used_.fetch_sub(bytes, std::memory_order_relaxed); }
+
+  std::size_t used() const { return used_.load(std::memory_order_relaxed); }
+
+ private:
+  const std::size_t limit_;
+  std::atomic<std::size_t> used_{0};
 };
 
 struct WebSocketFraming {

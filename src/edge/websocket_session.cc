@@ -49,8 +49,7 @@ asio::awaitable<void> WebSocketSession::run(beast::http::request<beast::http::st
   {
     std::lock_guard lock(mutex_);
     closing_ = true;
-    queue_.clear();
-    queued_bytes_ = 0;
+    drop_queue();
   }
   listener->on_closed();
 }
@@ -64,10 +63,9 @@ bool WebSocketSession::send(std::span<const SharedText> items) {
   if (closing_) {
     return false;
   }
-  if (queued_bytes_ + bytes > options_.max_queued_bytes) {
+  if (queued_bytes_ + bytes > options_.max_queued_bytes || !options_.budget->try_take(bytes)) {
     closing_ = true;
-    queue_.clear();
-    queued_bytes_ = 0;
+    drop_queue();
     close_ = CloseRequest{close_code::kSlowConsumer, "too slow: resume from your last pos"};
   } else {
     queue_.insert(queue_.end(), items.begin(), items.end());
@@ -86,13 +84,18 @@ void WebSocketSession::close(std::uint16_t code, std::string reason) {
     return;
   }
   closing_ = true;
-  queue_.clear();
-  queued_bytes_ = 0;
+  drop_queue();
   close_ = CloseRequest{code, std::move(reason)};
   if (!writing_) {
     writing_ = true;
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
   }
+}
+
+void WebSocketSession::drop_queue() {
+  options_.budget->give_back(queued_bytes_);
+  queue_.clear();
+  queued_bytes_ = 0;
 }
 
 std::size_t WebSocketSession::queued_bytes() const {
@@ -108,6 +111,7 @@ bool WebSocketSession::take_frame() {
       return false;
     }
     items.swap(queue_);
+    frame_charge_ = queued_bytes_;
     queued_bytes_ = 0;
   }
   const WebSocketFraming& framing = *options_.framing;
@@ -127,6 +131,8 @@ void WebSocketSession::write_next() {
   if (take_frame()) {
     ws_.async_write(asio::buffer(frame_),
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->options_.budget->give_back(self->frame_charge_);
+                      self->frame_charge_ = 0;
                       if (ec) {
                         {
                           std::lock_guard lock(self->mutex_);

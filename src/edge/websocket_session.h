@@ -23,6 +23,7 @@ struct WebSocketSessionOptions {
   std::size_t max_message_bytes = 0;
   std::chrono::seconds ping_after{15};
   const WebSocketFraming* framing = nullptr;
+  SendBudget* budget = nullptr;
 };
 
 // Writes are chained on the connection's strand: whatever was queued while one write was in
@@ -56,10 +57,13 @@ class WebSocketSession final : public WebSocketChannel,
   void start_close(CloseRequest request);
   // Moves the queue into frame_ as one message; returns false when the queue was empty.
   bool take_frame();
+  // Empties the queue, returning its bytes to the budget. Requires mutex_.
+  void drop_queue();
 
   Stream ws_;
   WebSocketSessionOptions options_;
-  std::string frame_;  // the message being written; touched only on the strand
+  std::string frame_;             // the message being written; touched only on the strand
+  std::size_t frame_charge_ = 0;  // its bytes taken from the budget; touched only on the strand
 
   mutable std::mutex mutex_;
   std::vector<SharedText> queue_;      // guarded by mutex_

@@ -272,9 +272,17 @@ bool EventHub::catch_up(Stream& stream) {
     stream.closed = true;
     return true;
   }
+  // Pages are bounded in bytes too (a page of 65,535-character messages is large): what does not
+  // fit is read again next round, once this part has left.
+  std::size_t bytes = 0;
   for (const core::Event& event : page->events) {
+    if (bytes >= options_.catch_up_bytes) {
+      return false;
+    }
     if (!core::is_internal_event(event.type)) {
-      queue(stream, serialize(event));
+      Text text = serialize(event);
+      bytes += text->size();
+      queue(stream, std::move(text));
     }
     stream.cursor = event.pos;
   }

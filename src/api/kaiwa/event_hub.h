@@ -24,6 +24,8 @@ struct EventHubOptions {
   std::size_t tail_batch = 2000;
   // Catch-up events read per stream per step, so one far-behind stream cannot stall the others.
   std::size_t catch_up_page = 1000;
+  // ... and at most about this many bytes of them (well under a connection's send queue bound).
+  std::size_t catch_up_bytes = std::size_t{1024} * 1024;
   // How often the log is checked without a wake-up: picks up writes of other processes (the
   // admin CLI revoking a token) and of other nodes.
   std::chrono::milliseconds poll_interval{200};

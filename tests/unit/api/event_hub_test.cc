@@ -99,6 +99,7 @@ class EventHubTest : public test::AppTestBase {
     EventHubOptions options;
     options.poll_interval = std::chrono::milliseconds(20);
     options.catch_up_page = 7;  // small pages, so catch-up takes several steps
+    options.catch_up_bytes = 4000;
     hub_ = std::make_unique<EventHub>(app_.stream, options);
     ASSERT_TRUE(hub_->start());
     app_.store().set_commit_listener([this] { hub_->notify(); });
@@ -109,8 +110,7 @@ class EventHubTest : public test::AppTestBase {
     hub_->stop();
   }
 
-  std::shared_ptr<RecordingChannel> open(core::AccountId account,
-                                         std::optional<std::int64_t> since,
+  std::shared_ptr<RecordingChannel> open(core::AccountId account, std::optional<std::int64_t> since,
                                          std::string digest = "digest") {
     auto channel = std::make_shared<RecordingChannel>();
     hub_->attach(StreamRequest{app::StreamCredentials{account, std::move(digest)}, since, channel});
@@ -118,7 +118,8 @@ class EventHubTest : public test::AppTestBase {
   }
 
   static bool ready(const std::vector<std::string>& items) {
-    return std::any_of(items.begin(), items.end(), [](const auto& i) { return is_type(i, "ready"); });
+    return std::any_of(items.begin(), items.end(),
+                       [](const auto& i) { return is_type(i, "ready"); });
   }
 
   std::int64_t head() { return must(app_.stream.bounds()).head; }
@@ -141,7 +142,8 @@ TEST_F(EventHubTest, CatchUpThenLiveDeliversEveryMessageOnceInOrderWhileWritesCo
   poster.join();
   ASSERT_TRUE(bob->wait_for([](const auto& items, auto) {
     return count_containing(items, "\"type\":\"message_created\"") >= kBefore + kDuring + 1;
-  })) << "got " << bob->items().size();
+  })) << "got "
+      << bob->items().size();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // nothing extra may follow
   const auto items = bob->items();
   std::int64_t last = 0;
@@ -154,7 +156,22 @@ TEST_F(EventHubTest, CatchUpThenLiveDeliversEveryMessageOnceInOrderWhileWritesCo
   for (int i = 0; i < kBefore + kDuring; ++i) {
     EXPECT_EQ(count_containing(items, test::numbered("\"body\":\"m", i, ".\"")), 1U) << i;
   }
-  EXPECT_EQ(std::count_if(items.begin(), items.end(), [](const auto& i) { return is_type(i, "ready"); }), 1);
+  EXPECT_EQ(
+      std::count_if(items.begin(), items.end(), [](const auto& i) { return is_type(i, "ready"); }),
+      1);
+}
+
+TEST_F(EventHubTest, CatchUpOfLargeMessagesIsPagedByBytesAndLosesNothing) {
+  constexpr int kMessages = 12;
+  for (int i = 0; i < kMessages; ++i) {
+    app_.post(alice_, room_, test::numbered("big", i, ":") + std::string(3000, 'x'));
+  }
+  auto bob = open(bob_, 0);
+  ASSERT_TRUE(bob->wait_for([](const auto& items, auto) { return ready(items); }));
+  const auto items = bob->items();
+  for (int i = 0; i < kMessages; ++i) {
+    EXPECT_EQ(count_containing(items, test::numbered("\"body\":\"big", i, ":")), 1U) << i;
+  }
 }
 
 TEST_F(EventHubTest, WithoutSinceOnlyNewEventsArrive) {
@@ -162,7 +179,8 @@ TEST_F(EventHubTest, WithoutSinceOnlyNewEventsArrive) {
   auto bob = open(bob_, std::nullopt);
   ASSERT_TRUE(bob->wait_for([](const auto& items, auto) { return ready(items); }));
   app_.post(alice_, room_, "new");
-  ASSERT_TRUE(bob->wait_for([](const auto& items, auto) { return count_containing(items, "\"new\"") == 1; }));
+  ASSERT_TRUE(bob->wait_for(
+      [](const auto& items, auto) { return count_containing(items, "\"new\"") == 1; }));
   EXPECT_EQ(count_containing(bob->items(), "\"old\""), 0U);
 }
 
@@ -170,14 +188,16 @@ TEST_F(EventHubTest, JoiningStartsTheRoomAndLeavingStopsItAtTheirEvents) {
   auto dave = open(dave_, std::nullopt);
   ASSERT_TRUE(dave->wait_for([](const auto& items, auto) { return ready(items); }));
   app_.post(alice_, room_, "before join");
-  must(app_.rooms.replace_members(alice_, room_, app::MemberLists{{alice_}, {bob_, dave_}, {carol_}}));
+  must(app_.rooms.replace_members(alice_, room_,
+                                  app::MemberLists{{alice_}, {bob_, dave_}, {carol_}}));
   app_.post(alice_, room_, "while member");
   must(app_.rooms.replace_members(alice_, room_, app::MemberLists{{alice_}, {bob_}, {carol_}}));
   app_.post(alice_, room_, "after removal");
   auto bob = open(bob_, std::nullopt);
   ASSERT_TRUE(bob->wait_for([](const auto& items, auto) { return ready(items); }));
   app_.post(alice_, room_, "marker");
-  ASSERT_TRUE(bob->wait_for([](const auto& items, auto) { return count_containing(items, "marker") == 1; }));
+  ASSERT_TRUE(bob->wait_for(
+      [](const auto& items, auto) { return count_containing(items, "marker") == 1; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   const auto items = dave->items();
   EXPECT_EQ(count_containing(items, "before join"), 0U);
@@ -217,7 +237,8 @@ TEST_F(EventHubTest, AChannelThatRefusesGetsNothingMoreAndOthersCarryOn) {
   slow->refuse_from_now();
   app_.post(alice_, room_, "one");
   app_.post(alice_, room_, "two");
-  ASSERT_TRUE(fine->wait_for([](const auto& items, auto) { return count_containing(items, "\"two\"") == 1; }));
+  ASSERT_TRUE(fine->wait_for(
+      [](const auto& items, auto) { return count_containing(items, "\"two\"") == 1; }));
   EXPECT_EQ(count_containing(slow->items(), "\"one\""), 0U);
 }
 
