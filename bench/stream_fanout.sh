@@ -30,6 +30,9 @@ command -v curl >/dev/null || { echo "curl missing: tools/install-deps.sh --test
 
 data="${STREAM_BENCH_DATA:-$(mktemp -d)}"
 mkdir -p "$data"
+# A private copy: a rebuild of build/kaiwa during the run must not pull the binary away.
+cp "$bin" "$data/kaiwa.bin"
+bin="$data/kaiwa.bin"
 kaiwa_pid=""
 nats_pid=""
 cleanup() {
@@ -77,8 +80,9 @@ ensure_accounts() {
   have=$(wc -l <"$file")
   ((have >= want)) && return
   note "creating $((want - have)) accounts"
+  # The pid keeps emails unique when a kept data dir is topped up after a failed attempt.
   seq $((have + 1)) "$want" | xargs -P 2 -I{} "$bin" admin --data "$data" account create \
-    --org "$(cat "$data/org")" --name "Member {}" --email "m{}@bench.example" |
+    --org "$(cat "$data/org")" --name "Member {}" --email "m{}.$$@bench.example" |
     sed -E 's/.*"account_id":([0-9]+),"room_id":([0-9]+),"api_token":"([^"]+)".*/\1 \2 \3/' \
       >>"$file"
   sort -n -o "$file" "$file"
@@ -183,7 +187,8 @@ needed=1000
 ensure_accounts "$needed"
 start_kaiwa
 start_nats
-echo "kaiwa $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nats-server --version), server: '${server_pin}', load generator: '${client_pin}'"
+echo "kaiwa: ${KAIWA_BIN:-build/kaiwa} (tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?')), $(nats-server --version)," \
+  "server pinning: '${server_pin}', load generator: '${client_pin}'"
 echo
 for mode in $modes; do
   "${mode}_table"

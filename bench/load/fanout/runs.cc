@@ -16,6 +16,7 @@ namespace fanout {
 namespace {
 
 constexpr std::int64_t kPollNs = 1 * kNsPerMs;
+constexpr std::int64_t kProgressNs = 5 * kNsPerSecond;
 
 // Runs a worker thread's body. A system call failing there (out of descriptors, server gone)
 // ends the run: there is no meaningful partial result, and an exception escaping a thread would
@@ -95,12 +96,19 @@ class SubscriberGroup {
 
   // Until every subscriber is live; throws with the first error when one was given up on.
   void wait_until_live(double timeout_s) const {
-    const std::int64_t deadline = now_ns() + seconds_to_ns(timeout_s);
+    const std::int64_t started = now_ns();
+    std::int64_t next_progress = started + kProgressNs;
     while (sum(&LoopStats::live) < total_) {
-      if (sum(&LoopStats::failed) > 0 || now_ns() > deadline) {
+      if (sum(&LoopStats::failed) > 0 || now_ns() > started + seconds_to_ns(timeout_s)) {
         throw std::runtime_error("only " + std::to_string(sum(&LoopStats::live)) + " of " +
-                                 std::to_string(total_) +
-                                 " subscribers became ready; first error: " + first_error());
+                                 std::to_string(total_) + " subscribers became ready (" +
+                                 std::to_string(sum(&LoopStats::tcp_connects)) +
+                                 " TCP connects); first error: " + first_error());
+      }
+      if (now_ns() > next_progress) {  // a slow start should not look like a hang
+        std::fprintf(stderr, "ws_fanout: %llu of %zu subscribers ready\n",
+                     static_cast<unsigned long long>(sum(&LoopStats::live)), total_);
+        next_progress += kProgressNs;
       }
       sleep_until(now_ns() + kPollNs);
     }
