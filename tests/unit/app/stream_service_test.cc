@@ -58,8 +58,7 @@ TEST_F(StreamServiceTest, MessageEventsCarryTheMessage) {
   app_.post(alice_, room_, "body with \"quotes\"");
   CatchUpPage page = must(app_.stream.catch_up(bob_, before, head(), 10));
   ASSERT_EQ(page.events.size(), 1U);
-  EXPECT_NE(page.events[0].payload_json.find(R"("body":"body with \"quotes\"")"),
-            std::string::npos)
+  EXPECT_NE(page.events[0].payload_json.find(R"("body":"body with \"quotes\"")"), std::string::npos)
       << page.events[0].payload_json;
 }
 
@@ -69,7 +68,8 @@ TEST_F(StreamServiceTest, ANewMemberSeesNothingFromBeforeTheyJoinedEvenFromTheSt
   app_.post(alice_, room_, "after Dave");
   const auto dave_sees = seen(dave_);
   // His own My Chat, then the room from his member_added on.
-  const auto first_of_room = std::find(dave_sees.begin(), dave_sees.end(), at("member_added", room_));
+  const auto first_of_room =
+      std::find(dave_sees.begin(), dave_sees.end(), at("member_added", room_));
   ASSERT_NE(first_of_room, dave_sees.end());
   EXPECT_EQ(std::count(dave_sees.begin(), dave_sees.end(), at("message_created", room_)), 1);
   EXPECT_EQ(std::count(dave_sees.begin(), first_of_room, at("message_created", room_)), 0);
@@ -105,7 +105,8 @@ TEST_F(StreamServiceTest, DeletingARoomTellsEachFormerMemberAlone) {
 TEST_F(StreamServiceTest, ContactRequestsReachOnlyTheirRecipient) {
   const std::int64_t before = head();
   must(app_.contacts.send_request(alice_, erin_, "hi"));
-  EXPECT_EQ(seen(erin_, before), (std::vector<std::string>{at("contact_request_received", core::RoomId())}));
+  EXPECT_EQ(seen(erin_, before),
+            (std::vector<std::string>{at("contact_request_received", core::RoomId())}));
   EXPECT_TRUE(seen(alice_, before).empty());
 }
 
@@ -126,7 +127,8 @@ TEST_F(StreamServiceTest, PruningDropsOldEventsAndMovesTheLowerBound) {
   ports::EventLogBounds bounds = must(app_.stream.bounds());
   EXPECT_EQ(bounds.pruned_through, old_head);
   EXPECT_EQ(bounds.head, old_head + 1);
-  EXPECT_EQ(seen(bob_, bounds.pruned_through), (std::vector<std::string>{at("message_created", room_)}));
+  EXPECT_EQ(seen(bob_, bounds.pruned_through),
+            (std::vector<std::string>{at("message_created", room_)}));
   EXPECT_EQ(must(app_.stream.prune(30'000, 1000)), 0);
 }
 
@@ -147,7 +149,8 @@ TEST_F(StreamServiceTest, ATicketRedeemsForItsTokensAccountUntilItExpires) {
   EXPECT_EQ(redeemed.account, bob_);
   EXPECT_EQ(redeemed.token_digest, credentials.token_digest);
   app_.clock().advance_ms((StreamService::kTicketSeconds + 1) * 1000);
-  EXPECT_TRUE(fails_with(app_.stream.redeem_ticket(ticket.ticket), core::ErrorCode::kUnauthenticated));
+  EXPECT_TRUE(
+      fails_with(app_.stream.redeem_ticket(ticket.ticket), core::ErrorCode::kUnauthenticated));
 }
 
 TEST_F(StreamServiceTest, ForgedOrMalformedTicketsAreRefused) {
@@ -170,7 +173,8 @@ TEST_F(StreamServiceTest, ATicketDiesWithItsToken) {
   StreamTicket ticket = app_.stream.issue_ticket({bob_, app_.crypto().token_digest(token)});
   const std::int64_t before = head();
   must(app_.accounts.revoke_token(token));
-  EXPECT_TRUE(fails_with(app_.stream.redeem_ticket(ticket.ticket), core::ErrorCode::kUnauthenticated));
+  EXPECT_TRUE(
+      fails_with(app_.stream.redeem_ticket(ticket.ticket), core::ErrorCode::kUnauthenticated));
   // The revocation is in the log for the hubs, though no client ever sees it.
   EXPECT_EQ(seen(bob_, before), (std::vector<std::string>{at("token_revoked", core::RoomId())}));
 }
