@@ -294,8 +294,7 @@ TEST_F(SqliteStoreTest, FailingWritesInABatchRollBackAloneWhileOthersCommit) {
           store->write([i](ports::StoreTx& tx) -> core::Result<std::int64_t> {
             KAIWA_TRY(tx.put_setting(test::numbered("key-", i), test::numbered("value-", i)));
             KAIWA_TRY(tx.insert_organization(test::numbered("org-", i), 0));
-            KAIWA_ASSIGN_OR_RETURN(std::int64_t pos,
-                                   tx.append_event(test_event(core::RoomId(i))));
+            KAIWA_ASSIGN_OR_RETURN(std::int64_t pos, tx.append_event(test_event(core::RoomId(i))));
             if (i % 3 == 0) {
               return core::Error::invalid_argument(test::numbered("refused ", i));
             }
@@ -494,9 +493,8 @@ TEST_F(SqliteStoreTest, EventPositionsKeepIncreasingAcrossReopen) {
   {
     auto store = open_store();
     for (int i = 0; i < 3; ++i) {
-      first = must(store->write([](ports::StoreTx& tx) {
-        return tx.append_event(test_event(core::RoomId(1)));
-      }));
+      first = must(store->write(
+          [](ports::StoreTx& tx) { return tx.append_event(test_event(core::RoomId(1))); }));
     }
   }
   auto store = open_store();
