@@ -7,15 +7,24 @@
 #
 # usage: bench/stream_fanout.sh [seconds-per-run]
 #   CONNECTIONS=2000   subscribers for the idle and storm runs (≤ 15000: the fd limit is 20000)
+#   SUBSCRIBERS=1000   subscribers in each fan-out run: SUBSCRIBERS/K rooms of K members
 #   RATES_K2="5000" RATES_K100="1000" RATES_K1000="100"   msgs/s for each room size (lists sweep)
 #   STORM_RATE=200     msgs/s flowing while the storm happens
 #   MODES="idle fanout storm"
 #   STREAM_BENCH_DATA=dir   keep the data dir (accounts take ~10 ms each to create) for reruns
+#   WS_FANOUT_ARGS="--threads 2"   extra load-generator options (see ws_fanout --help)
+#
+# Subscribers are one TCP connection each on both sides: a WebSocket per Kaiwa account, a NATS
+# connection with one SUB per NATS subscriber. Kaiwa's poster is each room's creator posting
+# over 64 keep-alive HTTP connections (durable: answered after the commit); the NATS publisher
+# is one libnats connection. The load generator runs its subscribers on one epoll thread and
+# the poster on another.
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"
 connections="${CONNECTIONS:-2000}"
+subscribers="${SUBSCRIBERS:-1000}"
 modes="${MODES:-idle fanout storm}"
 bin="${KAIWA_BIN:-build/kaiwa}"
 load="${WS_FANOUT_BIN:-build-bench/bench/ws_fanout}"
@@ -26,7 +35,10 @@ client_pin="${KAIWA_CLIENT_PIN:-taskset -c 0}"
 [[ -x "$load" ]] || { echo "build the load generator first (cmake --preset bench && cmake --build --preset bench --target ws_fanout)" >&2; exit 1; }
 command -v nats-server >/dev/null || { echo "nats-server missing: apt-get install nats-server libnats-dev" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl missing: tools/install-deps.sh --test" >&2; exit 1; }
-((connections <= 15000)) || { echo "CONNECTIONS must stay ≤ 15000 (fd limit 20000 per process)" >&2; exit 1; }
+((connections <= 15000 && subscribers <= 15000)) ||
+  { echo "CONNECTIONS and SUBSCRIBERS must stay ≤ 15000 (fd limit 20000 per process)" >&2; exit 1; }
+((subscribers >= 1000 && connections >= 100)) ||
+  { echo "SUBSCRIBERS must be ≥ 1000 (one room of 1000), CONNECTIONS ≥ 100" >&2; exit 1; }
 
 data="${STREAM_BENCH_DATA:-$(mktemp -d)}"
 mkdir -p "$data"
@@ -133,14 +145,14 @@ kaiwa_run() {  # kaiwa_run MODE MEMBERS_FILE [ws_fanout args...]
   local mode=$1 file=$2
   shift 2
   $client_pin "$load" "$mode" --kaiwa "$url" --members-file "$file" --server-pid "$kaiwa_pid" \
-    --label "Kaiwa WS" "$@"
+    --label "Kaiwa WS" ${WS_FANOUT_ARGS:-} "$@"
 }
 
 nats_run() {  # nats_run MODE [ws_fanout args...]
   local mode=$1
   shift
   $client_pin "$load" "$mode" --nats "127.0.0.1:$nats_port" --server-pid "$nats_pid" \
-    --label "nats-server" "$@"
+    --label "nats-server" ${WS_FANOUT_ARGS:-} "$@"
 }
 
 idle_table() {
@@ -156,9 +168,10 @@ idle_table() {
 fanout_table() {
   echo "### W2: fan-out, ${seconds} s per run; latency from scheduled post time to receipt"
   echo
-  local header=--header k rooms rate file
-  for spec in "2 500 ${RATES_K2:-5000}" "100 10 ${RATES_K100:-1000}" "1000 1 ${RATES_K1000:-100}"; do
-    read -r k rooms rates <<<"$spec"
+  local header=--header k rooms rates rate file
+  for spec in "2 ${RATES_K2:-5000}" "100 ${RATES_K100:-1000}" "1000 ${RATES_K1000:-100}"; do
+    read -r k rates <<<"$spec"
+    rooms=$((subscribers / k))
     file=$(members_file "k$k" "$rooms" "$k")
     for rate in $rates; do
       kaiwa_run fanout "$file" --rate "$rate" --duration "$seconds" $header
@@ -182,7 +195,7 @@ storm_table() {
   echo
 }
 
-needed=1000
+needed=$subscribers
 ((connections > needed)) && needed=$connections
 ensure_accounts "$needed"
 start_kaiwa

@@ -91,7 +91,7 @@ void run_schedule(const Schedule& schedule, Publisher& publisher, std::int64_t f
 struct HttpPublisherOptions {
   sockaddr_in address{};
   std::string host_header;
-  std::size_t connections = 16;
+  std::size_t connections = 64;
   std::size_t body_bytes = 120;
 };
 
