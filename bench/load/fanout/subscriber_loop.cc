@@ -272,9 +272,11 @@ void SubscriberLoop::read_from(std::size_t index) {
   while (true) {
     const ssize_t received = recv(subscriber.fd, read_buffer_.data(), read_buffer_.size(), 0);
     if (received == 0 || (received < 0 && errno != EAGAIN && errno != EINTR)) {
-      // The server went away without a close frame (or reset us): resume elsewhere in time.
+      // The server went away without a close frame, or reset us. A live stream resumes at
+      // once; one that never got going waits a little, so a server turning connections away
+      // is not hammered.
       stats_.drops.add();
-      drop(index, subscriber.state == State::connecting ? Reconnect::later : Reconnect::now);
+      drop(index, subscriber.state == State::live ? Reconnect::now : Reconnect::later);
       return;
     }
     if (received < 0) {
@@ -290,7 +292,7 @@ void SubscriberLoop::read_from(std::size_t index) {
       note_error(subscriber.session->error());
       stats_.drops.add();
       // A refused upgrade (bad token, no such endpoint) will not get better by retrying.
-      drop(index, subscriber.session->refused() ? Reconnect::never : Reconnect::now);
+      drop(index, subscriber.session->refused() ? Reconnect::never : Reconnect::later);
       return;
     }
     if (subscriber.remote_close_code != 0) {
