@@ -71,7 +71,7 @@ fanout::Layout make_layout(const Cli& cli) {
   if (!cli.members_file.empty()) {
     return fanout::read_members_file(cli.members_file);
   }
-  if (cli.run.protocol == fanout::Protocol::kaiwa) {
+  if (cli.run.protocol == fanout::Protocol::kKaiwa) {
     throw std::runtime_error("--kaiwa needs --members-file (tokens of room members)");
   }
   return fanout::synthetic_layout(cli.rooms, cli.members);
@@ -103,10 +103,10 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "ws_fanout: give --kaiwa URL or --nats HOST:PORT\n");
     return 2;
   }
-  cli.run.protocol = cli.kaiwa_url.empty() ? fanout::Protocol::nats : fanout::Protocol::kaiwa;
+  cli.run.protocol = cli.kaiwa_url.empty() ? fanout::Protocol::kNats : fanout::Protocol::kKaiwa;
   cli.run.url = cli.kaiwa_url.empty() ? cli.nats_address : cli.kaiwa_url;
   if (cli.run.label.empty()) {
-    cli.run.label = cli.run.protocol == fanout::Protocol::kaiwa ? "kaiwa" : "nats";
+    cli.run.label = cli.run.protocol == fanout::Protocol::kKaiwa ? "kaiwa" : "nats";
   }
   fanout::Layout layout = make_layout(cli);
   check_fd_budget(layout.subscribers.size(), cli.run);

@@ -159,6 +159,21 @@ core::Result<std::vector<core::Message>> MessageService::list_messages(core::Acc
   });
 }
 
+core::Result<ports::MessagePage> MessageService::page_messages(
+    core::AccountId caller, core::RoomId room, const ports::MessagePageRequest& request) {
+  if (request.before && request.after) {
+    return core::Error::invalid_argument("Parameters 'before' and 'after' exclude each other");
+  }
+  if (request.limit < 1 || request.limit > core::kMaxListedItems) {
+    return core::Error::invalid_argument("Parameter 'limit' must be between 1 and 100");
+  }
+  // One snapshot: the membership checked is the one in force for the page read.
+  return deps_.store.read([&](ports::StoreTx& tx) -> core::Result<ports::MessagePage> {
+    KAIWA_TRY(enter_room(tx, room, caller));
+    return tx.list_messages_page(room, request);
+  });
+}
+
 namespace {
 
 core::Result<core::MessageId> post_in(ports::StoreTx& tx, core::AccountId caller, core::RoomId room,

@@ -1,5 +1,5 @@
-// Use cases of messages: listing (with Chatwork's "not yet fetched" cursor), posting, read and
-// unread state, editing and deleting.
+// Use cases of messages: listing (with Chatwork's "not yet fetched" cursor), paging history,
+// posting, read and unread state, editing and deleting.
 #pragma once
 
 #include <functional>
@@ -21,6 +21,12 @@ class MessageService {
   // at most 100), advancing the caller's cursor past them.
   core::Result<std::vector<core::Message>> list_messages(core::AccountId caller, core::RoomId room,
                                                          bool force);
+  // A page of the room's history around a message id (or the latest page), oldest first, for any
+  // member, readonly included. Unlike list_messages it moves no cursor: it only reads. Errors:
+  // kInvalidArgument both anchors, or limit outside 1..100; kNotFound unknown room or not a
+  // member.
+  core::Result<ports::MessagePage> page_messages(core::AccountId caller, core::RoomId room,
+                                                 const ports::MessagePageRequest& request);
   // Errors: kInvalidArgument bad body; kNotFound; kPermissionDenied readonly member.
   core::Result<core::MessageId> post_message(core::AccountId caller, core::RoomId room,
                                              std::string_view body, bool self_unread);

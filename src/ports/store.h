@@ -62,6 +62,21 @@ struct PendingContactRequest {
   core::AccountId to;
 };
 
+// Which page of a room's history to read (issue 3, item 6). The anchors are positions, not
+// necessarily messages; at most one of them is set, and neither means the latest page.
+struct MessagePageRequest {
+  std::optional<core::MessageId> before;  // the newest messages older than this id
+  std::optional<core::MessageId> after;   // the oldest messages newer than this id
+  std::size_t limit = 50;
+};
+
+// A page of a room's live messages, oldest first, and whether live messages lie beyond it.
+struct MessagePage {
+  std::vector<core::Message> messages;
+  bool has_more_before = false;
+  bool has_more_after = false;
+};
+
 // Operations of one transaction. Every method may also fail with kUnavailable/kInternal when the
 // backend does; methods that write fail with kInternal inside a read transaction.
 class StoreTx {
@@ -139,6 +154,14 @@ class StoreTx {
   // The newest live messages, returned oldest first.
   virtual core::Result<std::vector<core::Message>> list_latest_messages(core::RoomId room,
                                                                         std::size_t limit) = 0;
+  // A page of the room's live messages in the room's order (seq), oldest first: before, the
+  // `limit` newest older than the anchor; after, the `limit` oldest newer than it; neither, the
+  // latest `limit`. A message of this room, deleted or not, stands at its own seq; any other id
+  // stands where it would fall among the room's message ids (they grow with seq). has_more_*
+  // say whether live messages lie beyond the page's ends; on the anchor's side that counts the
+  // anchor itself, so an empty page answers them too. Errors: kInvalidArgument both anchors set.
+  virtual core::Result<MessagePage> list_messages_page(core::RoomId room,
+                                                       const MessagePageRequest& request) = 0;
   virtual core::Status update_message(const core::Message& message,
                                       const std::vector<core::AccountId>& mentioned) = 0;
   virtual core::Status delete_message(core::RoomId room, core::MessageId id) = 0;

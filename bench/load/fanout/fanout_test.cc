@@ -53,9 +53,9 @@ struct RecordingSink : ws::FrameSink {
 TEST(WsDecoder, ReassemblesFramesCutAtEveryByte) {
   const std::string big(70000, 'x');   // 64-bit length
   const std::string medium(300, 'm');  // 16-bit length
-  const std::string stream = server_frame(ws::Opcode::text, "[{\"type\":\"ready\",\"pos\":1}]") +
-                             server_frame(ws::Opcode::text, medium) +
-                             server_frame(ws::Opcode::text, big);
+  const std::string stream = server_frame(ws::Opcode::kText, R"([{"type":"ready","pos":1}])") +
+                             server_frame(ws::Opcode::kText, medium) +
+                             server_frame(ws::Opcode::kText, big);
   for (const std::size_t cut : {1u, 2u, 3u, 7u, 100u, 4096u}) {
     ws::Decoder decoder;
     RecordingSink sink;
@@ -69,9 +69,9 @@ TEST(WsDecoder, ReassemblesFramesCutAtEveryByte) {
 }
 
 TEST(WsDecoder, JoinsFragmentsAroundAPing) {
-  const std::string stream = server_frame(ws::Opcode::text, "[{\"a\":", false) +
-                             server_frame(ws::Opcode::ping, "hi") +
-                             server_frame(ws::Opcode::continuation, "1}]", true);
+  const std::string stream = server_frame(ws::Opcode::kText, "[{\"a\":", false) +
+                             server_frame(ws::Opcode::kPing, "hi") +
+                             server_frame(ws::Opcode::kContinuation, "1}]", true);
   ws::Decoder decoder;
   RecordingSink sink;
   ASSERT_TRUE(decoder.feed(stream, sink));
@@ -82,8 +82,8 @@ TEST(WsDecoder, JoinsFragmentsAroundAPing) {
 }
 
 TEST(WsDecoder, ReportsCloseCodeAndIgnoresWhatFollows) {
-  const std::string stream = server_frame(ws::Opcode::close, std::string("\x0f\xa1slow", 6)) +
-                             server_frame(ws::Opcode::text, "late");
+  const std::string stream = server_frame(ws::Opcode::kClose, std::string("\x0f\xa1slow", 6)) +
+                             server_frame(ws::Opcode::kText, "late");
   ws::Decoder decoder;
   RecordingSink sink;
   ASSERT_TRUE(decoder.feed(stream, sink));
@@ -93,7 +93,7 @@ TEST(WsDecoder, ReportsCloseCodeAndIgnoresWhatFollows) {
 }
 
 TEST(WsDecoder, RejectsMaskedServerFrames) {
-  std::string frame = server_frame(ws::Opcode::text, "x");
+  std::string frame = server_frame(ws::Opcode::kText, "x");
   frame[1] = static_cast<char>(frame[1] | 0x80);
   frame.append("\0\0\0\0", 4);
   ws::Decoder decoder;
@@ -103,7 +103,7 @@ TEST(WsDecoder, RejectsMaskedServerFrames) {
 
 TEST(WsCodec, ClientFramesAreMasked) {
   std::string out;
-  ws::append_client_frame(out, ws::Opcode::pong, "abc", 0x01020304);
+  ws::append_client_frame(out, ws::Opcode::kPong, "abc", 0x01020304);
   ASSERT_EQ(out.size(), 2u + 4u + 3u);
   EXPECT_EQ(static_cast<unsigned char>(out[0]), 0x8A);
   EXPECT_EQ(static_cast<unsigned char>(out[1]), 0x83);
@@ -119,13 +119,13 @@ TEST(WsCodec, AcceptKeyMatchesRfcExample) {
   const std::string answer =
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
       "sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n" +
-      server_frame(ws::Opcode::text, "");
+      server_frame(ws::Opcode::kText, "");
   const ws::HandshakeResult result = ws::parse_handshake(answer, "dGhlIHNhbXBsZSBub25jZQ==");
-  EXPECT_EQ(result.state, ws::HandshakeResult::State::accepted);
+  EXPECT_EQ(result.state, ws::HandshakeResult::State::kAccepted);
   EXPECT_EQ(answer.size() - result.header_bytes, 2u);
   const ws::HandshakeResult refused =
       ws::parse_handshake("HTTP/1.1 401 Unauthorized\r\n\r\n", "dGhlIHNhbXBsZSBub25jZQ==");
-  EXPECT_EQ(refused.state, ws::HandshakeResult::State::refused);
+  EXPECT_EQ(refused.state, ws::HandshakeResult::State::kRefused);
   EXPECT_EQ(refused.status_line, "HTTP/1.1 401 Unauthorized");
 }
 
@@ -146,15 +146,15 @@ TEST(StreamEvents, ParsesTheStreamsObjects) {
   }
   EXPECT_FALSE(objects.malformed());
   ASSERT_EQ(events.size(), 4u);
-  EXPECT_EQ(events[0].type, StreamEvent::Type::message_created);
+  EXPECT_EQ(events[0].type, StreamEvent::Type::kMessageCreated);
   EXPECT_EQ(events[0].pos, 7);
   EXPECT_EQ(events[0].room_id, 5);
   EXPECT_TRUE(events[0].has_marker);
   EXPECT_EQ(events[0].sent_ns, 123456789);
   EXPECT_EQ(events[0].seq, 42u);
-  EXPECT_EQ(events[1].type, StreamEvent::Type::ready);
+  EXPECT_EQ(events[1].type, StreamEvent::Type::kReady);
   EXPECT_EQ(events[1].pos, 8);
-  EXPECT_EQ(events[2].type, StreamEvent::Type::resync);
+  EXPECT_EQ(events[2].type, StreamEvent::Type::kResync);
   EXPECT_EQ(events[2].pos, 99);
   EXPECT_FALSE(events[3].has_marker);  // a room notice: counted as foreign
 }
@@ -252,13 +252,13 @@ TEST(KaiwaSession, UpgradesThenDeliversAndAnswersPing) {
   out.clear();
   const std::string answer =
       "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: " + ws::expected_accept(key) +
-      "\r\n\r\n" + server_frame(ws::Opcode::text, R"([{"type":"ready","pos":41}])") +
-      server_frame(ws::Opcode::ping, "p");
+      "\r\n\r\n" + server_frame(ws::Opcode::kText, R"([{"type":"ready","pos":41}])") +
+      server_frame(ws::Opcode::kPing, "p");
   RecordingEvents events;
   ASSERT_TRUE(session->feed(answer, out, events)) << session->error();
   EXPECT_EQ(events.ready, 1);
   EXPECT_EQ(static_cast<unsigned char>(out[0]), 0x8A);  // masked pong
-  const std::string close = server_frame(ws::Opcode::close, std::string("\x03\xf4", 2));
+  const std::string close = server_frame(ws::Opcode::kClose, std::string("\x03\xf4", 2));
   ASSERT_TRUE(session->feed(close, out, events));
   EXPECT_EQ(events.close_code, 1012);
 }

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstdio>
+
+#include <fmt/format.h>
 
 namespace fanout {
 
@@ -65,16 +66,14 @@ std::int64_t Histogram::percentile(double q) const {
 }
 
 std::string format_duration(std::int64_t ns) {
-  char text[32];
-  const double value = static_cast<double>(ns);
+  const auto value = static_cast<double>(ns);
   if (ns < 1'000'000) {
-    std::snprintf(text, sizeof text, "%.0f µs", value / 1e3);
-  } else if (ns < 1'000'000'000) {
-    std::snprintf(text, sizeof text, "%.2f ms", value / 1e6);
-  } else {
-    std::snprintf(text, sizeof text, "%.2f s", value / 1e9);
+    return fmt::format("{:.0f} µs", value / 1e3);
   }
-  return text;
+  if (ns < 1'000'000'000) {
+    return fmt::format("{:.2f} ms", value / 1e6);
+  }
+  return fmt::format("{:.2f} s", value / 1e9);
 }
 
 }  // namespace fanout

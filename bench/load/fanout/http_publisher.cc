@@ -1,3 +1,4 @@
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "fanout/clock.h"
+#include "fanout/errors.h"
 #include "fanout/publisher.h"
 #include "fanout/stream_events.h"
 
@@ -18,7 +20,7 @@ namespace fanout {
 namespace {
 
 std::string form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size() * 3);
   for (const char c : text) {
@@ -63,7 +65,7 @@ class HttpPublisher final : public Publisher {
  public:
   HttpPublisher(const HttpPublisherOptions& options, const std::vector<Room>& rooms,
                 PostLedger& ledger)
-      : options_(options), rooms_(rooms), ledger_(ledger), read_buffer_(64 * 1024) {
+      : options_(options), rooms_(rooms), ledger_(ledger), read_buffer_(std::size_t{64} * 1024) {
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     connections_.resize(options.connections);
     for (std::size_t i = 0; i < connections_.size(); ++i) {
@@ -89,16 +91,16 @@ class HttpPublisher final : public Publisher {
   }
 
   void wait(std::int64_t deadline_ns) override {
-    epoll_event events[64];
+    std::array<epoll_event, 64> events{};
     const std::int64_t remaining = std::max<std::int64_t>(deadline_ns - now_ns(), 0);
     const timespec timeout{.tv_sec = remaining / kNsPerSecond, .tv_nsec = remaining % kNsPerSecond};
-    const int count = epoll_pwait2(epoll_fd_, events, 64, &timeout, nullptr);
+    const int count = epoll_pwait2(epoll_fd_, events.data(), events.size(), &timeout, nullptr);
     for (int i = 0; i < count; ++i) {
-      const auto index = static_cast<std::size_t>(events[i].data.u64);
-      if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) {
+      const auto index = static_cast<std::size_t>(events[static_cast<std::size_t>(i)].data.u64);
+      if ((events[static_cast<std::size_t>(i)].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) {
         read_answers(index);
       }
-      if ((events[i].events & EPOLLOUT) != 0) {
+      if ((events[static_cast<std::size_t>(i)].events & EPOLLOUT) != 0) {
         flush(index);
       }
     }
@@ -134,7 +136,7 @@ class HttpPublisher final : public Publisher {
     connection.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     const auto* address = reinterpret_cast<const sockaddr*>(&options_.address);
     if (connection.fd < 0 || connect(connection.fd, address, sizeof options_.address) != 0) {
-      throw std::runtime_error(std::string("poster connect: ") + std::strerror(errno));
+      throw std::runtime_error("poster connect: " + errno_text(errno));
     }
     const int one = 1;
     setsockopt(connection.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -167,7 +169,7 @@ class HttpPublisher final : public Publisher {
           continue;
         }
         if (errno != EAGAIN) {
-          lose_connection(index, std::string("poster send: ") + std::strerror(errno));
+          lose_connection(index, "poster send: " + errno_text(errno));
           return;
         }
         break;

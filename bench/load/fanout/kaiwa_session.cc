@@ -1,4 +1,4 @@
-#include <cstring>
+#include <array>
 
 #include "fanout/session.h"
 #include "fanout/ws_codec.h"
@@ -46,14 +46,14 @@ class KaiwaSession final : public Session, private ws::FrameSink {
     handshake_.append(bytes);
     const ws::HandshakeResult result = ws::parse_handshake(handshake_, key_);
     switch (result.state) {
-      case ws::HandshakeResult::State::incomplete:
+      case ws::HandshakeResult::State::kIncomplete:
         bytes = {};
         return true;
-      case ws::HandshakeResult::State::refused:
+      case ws::HandshakeResult::State::kRefused:
         error_ = "upgrade refused: " + result.status_line;
         refused_ = true;
         return false;
-      case ws::HandshakeResult::State::accepted:
+      case ws::HandshakeResult::State::kAccepted:
         break;
     }
     // Whatever followed the header in this read is frame data; it was also copied into
@@ -67,14 +67,14 @@ class KaiwaSession final : public Session, private ws::FrameSink {
   }
 
   void on_message(ws::Opcode opcode, std::string_view payload) override {
-    if (opcode != ws::Opcode::text) {
+    if (opcode != ws::Opcode::kText) {
       return;  // the stream speaks text frames only; anything else is not ours to count
     }
     FrameObjects objects(payload);
     std::string_view object;
     while (objects.next(object)) {
       const StreamEvent event = parse_event(object);
-      if (event.type == StreamEvent::Type::ready) {
+      if (event.type == StreamEvent::Type::kReady) {
         events_->on_ready(event.pos);
       } else {
         events_->on_event(event);
@@ -86,14 +86,16 @@ class KaiwaSession final : public Session, private ws::FrameSink {
   }
 
   void on_ping(std::string_view payload) override {
-    ws::append_client_frame(*out_, ws::Opcode::pong, payload, next_mask());
+    ws::append_client_frame(*out_, ws::Opcode::kPong, payload, next_mask());
   }
 
   void on_close(int code, std::string_view reason) override {
     // Echo the code as §5.5.1 asks; the loop closes the socket after sending it.
-    char echo[2] = {static_cast<char>((code >> 8) & 0xFF), static_cast<char>(code & 0xFF)};
-    const std::string_view body = code == 1005 ? std::string_view{} : std::string_view(echo, 2);
-    ws::append_client_frame(*out_, ws::Opcode::close, body, next_mask());
+    const std::array<char, 2> echo = {static_cast<char>((code >> 8) & 0xFF),
+                                      static_cast<char>(code & 0xFF)};
+    const std::string_view body =
+        code == 1005 ? std::string_view{} : std::string_view(echo.data(), echo.size());
+    ws::append_client_frame(*out_, ws::Opcode::kClose, body, next_mask());
     events_->on_remote_close(code, reason);
   }
 

@@ -4,8 +4,7 @@
 
 namespace fanout {
 
-PostLedger::PostLedger(std::size_t rooms)
-    : accepted_(rooms), prefixes_(std::make_unique<std::atomic<std::uint64_t>[]>(rooms)) {}
+PostLedger::PostLedger(std::size_t rooms) : accepted_(rooms), prefixes_(rooms) {}
 
 void PostLedger::accepted(const Post& post, std::int64_t answer_latency_ns) {
   accepted_[post.room].insert(post.seq);

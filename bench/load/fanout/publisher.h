@@ -65,7 +65,7 @@ class PostLedger {
 
  private:
   std::vector<SeqSet> accepted_;
-  std::unique_ptr<std::atomic<std::uint64_t>[]> prefixes_;
+  std::vector<std::atomic<std::uint64_t>> prefixes_;  // sized once: atomics do not move
   Histogram answer_latency_;
   Counter accepted_count_;
   Counter rejected_count_;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
+
 namespace fanout {
 
 Report& Report::add(std::string column, std::string value) {
@@ -10,9 +12,7 @@ Report& Report::add(std::string column, std::string value) {
 }
 
 Report& Report::add(std::string column, double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return add(std::move(column), std::string(text));
+  return add(std::move(column), fmt::format("{:.{}f}", value, decimals));
 }
 
 void Report::print_markdown(bool with_header) const {
@@ -38,7 +38,7 @@ void Report::print_json() const {
   const char* separator = "";
   for (const auto& [column, value] : columns_) {
     // Names and values are this tool's own text: letters, digits, units; nothing to escape.
-    std::printf("%s\"%s\":\"%s\"", separator, column.c_str(), value.c_str());
+    std::printf(R"(%s"%s":"%s")", separator, column.c_str(), value.c_str());
     separator = ",";
   }
   std::printf("}\n");

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "fanout/clock.h"
 #include "fanout/proc_stats.h"
 #include "fanout/publisher.h"
@@ -199,10 +201,10 @@ Schedule make_schedule(const RunOptions& options, Layout& layout) {
 
 std::unique_ptr<Publisher> make_publisher(const RunOptions& options, const Layout& layout,
                                           PostLedger& ledger) {
-  if (options.protocol == Protocol::nats) {
+  if (options.protocol == Protocol::kNats) {
     return make_nats_publisher(options.url, options.body_bytes, layout.rooms, ledger);
   }
-  const Endpoint endpoint = parse_endpoint(Protocol::kaiwa, options.url);
+  const Endpoint endpoint = parse_endpoint(Protocol::kKaiwa, options.url);
   return make_http_publisher({.address = endpoint.address,
                               .host_header = endpoint.host_header,
                               .connections = options.post_connections,
@@ -239,16 +241,12 @@ std::string per_thousand(double cpu_s, std::uint64_t operations) {
   if (operations == 0) {
     return "–";
   }
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4f", cpu_s * 1000.0 / static_cast<double>(operations));
-  return text;
+  return fmt::format("{:.4f}", cpu_s * 1000.0 / static_cast<double>(operations));
 }
 
 std::string kib_per(std::int64_t bytes, std::size_t count) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f KiB",
-                static_cast<double>(bytes) / 1024.0 / static_cast<double>(count));
-  return text;
+  return fmt::format("{:.2f} KiB",
+                     static_cast<double>(bytes) / 1024.0 / static_cast<double>(count));
 }
 
 void warn_if_incomplete(std::uint64_t lost, std::uint64_t duplicates, const PostLedger& ledger) {
@@ -336,7 +334,7 @@ Report run_fanout(const RunOptions& options, Layout& layout) {
       .add("lost", std::to_string(lost))
       .add("dup", std::to_string(duplicates))
       .add("reconnects", std::to_string(reconnects));
-  if (options.protocol == Protocol::kaiwa) {
+  if (options.protocol == Protocol::kKaiwa) {
     report.add("post p99", format_duration(ledger.answer_latency().percentile(0.99)));
   } else {
     report.add("post p99", "–");

@@ -12,7 +12,7 @@ namespace fanout {
 
 struct RunOptions {
   std::string label;  // first column: which system ran
-  Protocol protocol = Protocol::kaiwa;
+  Protocol protocol = Protocol::kKaiwa;
   std::string url;  // Kaiwa base URL or NATS HOST:PORT
   double rate = 1000;
   double duration_s = 10;

@@ -39,15 +39,15 @@ bool take_number(std::string_view& text, char terminator, Int& value) {
 
 StreamEvent::Type type_of(std::string_view value) {
   if (value.starts_with("\"message_created\"")) {
-    return StreamEvent::Type::message_created;
+    return StreamEvent::Type::kMessageCreated;
   }
   if (value.starts_with("\"ready\"")) {
-    return StreamEvent::Type::ready;
+    return StreamEvent::Type::kReady;
   }
   if (value.starts_with("\"resync\"")) {
-    return StreamEvent::Type::resync;
+    return StreamEvent::Type::kResync;
   }
-  return StreamEvent::Type::other;
+  return StreamEvent::Type::kOther;
 }
 
 constexpr std::string_view kFiller = "明日の会議の資料を共有します。確認をお願いします。";
@@ -103,7 +103,7 @@ StreamEvent parse_event(std::string_view object) {
   StreamEvent event;
   event.type = type_of(value_after(object, "\"type\":"));
   parse_int(value_after(object, "\"pos\":"), event.pos);
-  if (event.type != StreamEvent::Type::message_created) {
+  if (event.type != StreamEvent::Type::kMessageCreated) {
     return event;
   }
   parse_int(value_after(object, "\"room_id\":"), event.room_id);
@@ -148,14 +148,14 @@ std::string make_event_frame(std::int64_t pos, std::int64_t room_id, std::int64_
   const std::int64_t now_ms = static_cast<std::int64_t>(std::time(nullptr)) * 1000;
   std::string frame;
   frame.reserve(body.size() + 200);
-  frame.append("[{\"pos\":").append(std::to_string(pos));
-  frame.append(",\"type\":\"message_created\",\"created_at_ms\":").append(std::to_string(now_ms));
-  frame.append(",\"data\":{\"room_id\":").append(std::to_string(room_id));
-  frame.append(",\"message_id\":\"").append(std::to_string(now_ms * 1000 + pos % 1000));
-  frame.append("\",\"account_id\":").append(std::to_string(account_id));
-  frame.append(",\"body\":\"").append(body);  // the body needs no escaping: see make_body
-  frame.append("\",\"send_time\":").append(std::to_string(now_ms / 1000));
-  frame.append(",\"update_time\":0}}]");
+  frame.append(R"([{"pos":)").append(std::to_string(pos));
+  frame.append(R"(,"type":"message_created","created_at_ms":)").append(std::to_string(now_ms));
+  frame.append(R"(,"data":{"room_id":)").append(std::to_string(room_id));
+  frame.append(R"(,"message_id":")").append(std::to_string(now_ms * 1000 + pos % 1000));
+  frame.append(R"(","account_id":)").append(std::to_string(account_id));
+  frame.append(R"(,"body":")").append(body);  // the body needs no escaping: see make_body
+  frame.append(R"(","send_time":)").append(std::to_string(now_ms / 1000));
+  frame.append(R"(,"update_time":0}}])");
   return frame;
 }
 

@@ -9,8 +9,8 @@
 namespace fanout {
 
 struct StreamEvent {
-  enum class Type { message_created, ready, resync, other };
-  Type type = Type::other;
+  enum class Type { kMessageCreated, kReady, kResync, kOther };
+  Type type = Type::kOther;
   std::int64_t pos = -1;
   std::int64_t room_id = -1;
   bool has_marker = false;  // the body is one of ours (room notices and the like are not)

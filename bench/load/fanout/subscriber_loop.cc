@@ -14,13 +14,14 @@
 #include <unistd.h>
 
 #include "fanout/clock.h"
+#include "fanout/errors.h"
 
 namespace fanout {
 namespace {
 
 // epoll user data of the command eventfd; subscriber indices are far below it.
 constexpr std::uint64_t kCommandTag = ~std::uint64_t{0};
-constexpr std::size_t kReadBufferBytes = 256 * 1024;
+constexpr std::size_t kReadBufferBytes = std::size_t{256} * 1024;
 constexpr int kMaxEvents = 512;
 // A refused TCP connect is retried after this pause (a restarting server), not in a busy loop.
 constexpr std::int64_t kRetryDelayNs = 100 * kNsPerMs;
@@ -30,7 +31,7 @@ constexpr int kCloseSlowConsumer = 4001;
 constexpr int kCloseAuthGone = 4003;
 
 [[noreturn]] void fail_system(const char* what) {
-  throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+  throw std::runtime_error(std::string(what) + ": " + errno_text(errno));
 }
 
 // Binds the socket to 127.0.0.<2 + n % count> before connecting: every source address has its
@@ -98,7 +99,7 @@ void SubscriberLoop::run() {
   }
   for (std::size_t i = 0; i < subscribers_.size(); ++i) {
     if (subscribers_[i].fd >= 0) {
-      drop(i, Reconnect::never);
+      drop(i, Reconnect::kNever);
     }
   }
 }
@@ -162,7 +163,7 @@ int SubscriberLoop::next_timeout_ms() const {
 
 std::unique_ptr<Session> SubscriberLoop::new_session(std::size_t index) const {
   const Subscriber& subscriber = subscribers_[index];
-  if (options_.endpoint.protocol == Protocol::nats) {
+  if (options_.endpoint.protocol == Protocol::kNats) {
     return make_nats_session("room." + std::to_string(rooms_[subscriber.spec.room].id));
   }
   // A subscriber that has been live resumes from the last position it saw; a new one starts
@@ -186,7 +187,7 @@ void SubscriberLoop::start_connect(std::size_t index) {
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   subscriber.fd = fd;
-  subscriber.state = State::connecting;
+  subscriber.state = State::kConnecting;
   subscriber.polling_out = true;
   subscriber.session = new_session(index);
   ++in_flight_;
@@ -197,8 +198,8 @@ void SubscriberLoop::start_connect(std::size_t index) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
   const auto* address = reinterpret_cast<const sockaddr*>(&options_.endpoint.address);
   if (connect(fd, address, sizeof options_.endpoint.address) != 0 && errno != EINPROGRESS) {
-    note_error(std::string("connect: ") + std::strerror(errno));
-    drop(index, Reconnect::later);
+    note_error("connect: " + errno_text(errno));
+    drop(index, Reconnect::kLater);
   }
   // Completion (or failure) is reported as EPOLLOUT; see on_io.
 }
@@ -209,11 +210,11 @@ void SubscriberLoop::finish_connect(std::size_t index) {
   socklen_t size = sizeof error;
   getsockopt(subscriber.fd, SOL_SOCKET, SO_ERROR, &error, &size);
   if (error != 0) {
-    note_error(std::string("connect: ") + std::strerror(error));
-    drop(index, Reconnect::later);
+    note_error("connect: " + errno_text(error));
+    drop(index, Reconnect::kLater);
     return;
   }
-  subscriber.state = State::opening;
+  subscriber.state = State::kOpening;
   subscriber.session->start(subscriber.out);
   flush(index);
 }
@@ -229,22 +230,22 @@ void SubscriberLoop::drop(std::size_t index, Reconnect reconnect, bool abortive)
   subscriber.session.reset();
   subscriber.out.clear();
   subscriber.remote_close_code = 0;
-  if (subscriber.state == State::connecting || subscriber.state == State::opening) {
+  if (subscriber.state == State::kConnecting || subscriber.state == State::kOpening) {
     --in_flight_;
-  } else if (subscriber.state == State::live) {
+  } else if (subscriber.state == State::kLive) {
     stats_.live.subtract();
   }
   switch (reconnect) {
-    case Reconnect::now:
-      subscriber.state = State::idle;
+    case Reconnect::kNow:
+      subscriber.state = State::kIdle;
       connect_queue_.push_back(index);
       break;
-    case Reconnect::later:
-      subscriber.state = State::idle;
+    case Reconnect::kLater:
+      subscriber.state = State::kIdle;
       delayed_.push_back({now_ns() + kRetryDelayNs, index});
       break;
-    case Reconnect::never:
-      subscriber.state = State::failed;
+    case Reconnect::kNever:
+      subscriber.state = State::kFailed;
       stats_.failed.add();
       break;
   }
@@ -255,7 +256,7 @@ void SubscriberLoop::on_io(std::size_t index, std::uint32_t events) {
   if (subscriber.fd < 0) {
     return;  // dropped earlier in this batch of events
   }
-  if (subscriber.state == State::connecting) {
+  if (subscriber.state == State::kConnecting) {
     finish_connect(index);
     return;
   }
@@ -276,7 +277,7 @@ void SubscriberLoop::read_from(std::size_t index) {
       // once; one that never got going waits a little, so a server turning connections away
       // is not hammered.
       stats_.drops.add();
-      drop(index, subscriber.state == State::live ? Reconnect::now : Reconnect::later);
+      drop(index, subscriber.state == State::kLive ? Reconnect::kNow : Reconnect::kLater);
       return;
     }
     if (received < 0) {
@@ -292,14 +293,14 @@ void SubscriberLoop::read_from(std::size_t index) {
       note_error(subscriber.session->error());
       stats_.drops.add();
       // A refused upgrade (bad token, no such endpoint) will not get better by retrying.
-      drop(index, subscriber.session->refused() ? Reconnect::never : Reconnect::later);
+      drop(index, subscriber.session->refused() ? Reconnect::kNever : Reconnect::kLater);
       return;
     }
     if (subscriber.remote_close_code != 0) {
       const int code = subscriber.remote_close_code;
       flush(index);  // the close echo; best effort, the socket closes right after
       const bool resumable = code != kCloseAuthGone;
-      drop(index, resumable ? Reconnect::now : Reconnect::never);
+      drop(index, resumable ? Reconnect::kNow : Reconnect::kNever);
       return;
     }
     if (static_cast<std::size_t>(received) < read_buffer_.size()) {
@@ -366,7 +367,7 @@ void SubscriberLoop::begin_storm() {
     subscriber.storm_ready = false;
     subscriber.caught_up = false;
     if (subscriber.fd >= 0) {
-      drop(i, Reconnect::now, /*abortive=*/true);
+      drop(i, Reconnect::kNow, /*abortive=*/true);
     }
   }
 }
@@ -374,10 +375,10 @@ void SubscriberLoop::begin_storm() {
 void SubscriberLoop::on_ready(std::int64_t pos) {
   Subscriber& subscriber = subscribers_[current_];
   subscriber.last_pos = std::max(subscriber.last_pos, pos);
-  if (subscriber.state != State::opening) {
+  if (subscriber.state != State::kOpening) {
     return;
   }
-  subscriber.state = State::live;
+  subscriber.state = State::kLive;
   --in_flight_;
   stats_.live.add();
   if (storm_active_ && !subscriber.storm_ready) {
@@ -395,14 +396,14 @@ void SubscriberLoop::on_event(const StreamEvent& event) {
   Subscriber& subscriber = subscribers_[current_];
   subscriber.last_pos = std::max(subscriber.last_pos, event.pos);
   switch (event.type) {
-    case StreamEvent::Type::message_created:
+    case StreamEvent::Type::kMessageCreated:
       record_delivery(subscriber, event);
       break;
-    case StreamEvent::Type::resync:
+    case StreamEvent::Type::kResync:
       stats_.resyncs.add();
       break;
-    case StreamEvent::Type::ready:
-    case StreamEvent::Type::other:
+    case StreamEvent::Type::kReady:
+    case StreamEvent::Type::kOther:
       break;
   }
 }

@@ -16,10 +16,10 @@
 
 namespace fanout {
 
-enum class Protocol { kaiwa, nats };
+enum class Protocol { kKaiwa, kNats };
 
 struct Endpoint {
-  Protocol protocol = Protocol::kaiwa;
+  Protocol protocol = Protocol::kKaiwa;
   sockaddr_in address{};
   std::string host_header;  // "127.0.0.1:8080"
 };
@@ -114,11 +114,11 @@ class SubscriberLoop : private SessionEvents {
   std::uint64_t lost(const std::vector<const SeqSet*>& acked_by_room) const;
 
  private:
-  enum class State { idle, connecting, opening, live, failed };
+  enum class State { kIdle, kConnecting, kOpening, kLive, kFailed };
 
   struct Subscriber {
     SubscriberSpec spec;
-    State state = State::idle;
+    State state = State::kIdle;
     int fd = -1;
     bool polling_out = false;
     std::unique_ptr<Session> session;
@@ -140,7 +140,7 @@ class SubscriberLoop : private SessionEvents {
   void start_due_connects();
   void start_connect(std::size_t index);
   void finish_connect(std::size_t index);
-  enum class Reconnect { now, later, never };
+  enum class Reconnect { kNow, kLater, kNever };
   void drop(std::size_t index, Reconnect reconnect, bool abortive = false);
   int next_timeout_ms() const;
 

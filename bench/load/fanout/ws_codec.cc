@@ -124,8 +124,8 @@ HandshakeResult parse_handshake(std::string_view received, std::string_view key)
   if (switching && !accept_matches) {
     result.status_line += " (Sec-WebSocket-Accept does not match the key)";
   }
-  result.state = switching && accept_matches ? HandshakeResult::State::accepted
-                                             : HandshakeResult::State::refused;
+  result.state = switching && accept_matches ? HandshakeResult::State::kAccepted
+                                             : HandshakeResult::State::kRefused;
   return result;
 }
 
@@ -230,22 +230,22 @@ bool Decoder::deliver(bool fin, Opcode opcode, std::string_view payload, FrameSi
       error_ = "fragmented or oversized control frame";
       return false;
     }
-    if (opcode == Opcode::ping) {
+    if (opcode == Opcode::kPing) {
       sink.on_ping(payload);
-    } else if (opcode == Opcode::close) {
+    } else if (opcode == Opcode::kClose) {
       closed_ = true;
       const int code = payload.size() >= 2
                            ? static_cast<int>(read_big_endian(
                                  reinterpret_cast<const unsigned char*>(payload.data()), 2))
                            : 1005;  // §7.1.5: no status code present
       sink.on_close(code, payload.size() > 2 ? payload.substr(2) : std::string_view{});
-    } else if (opcode != Opcode::pong) {
+    } else if (opcode != Opcode::kPong) {
       error_ = "unknown control opcode";
       return false;
     }
     return true;
   }
-  if (opcode == Opcode::continuation) {
+  if (opcode == Opcode::kContinuation) {
     if (!in_fragmented_message_) {
       error_ = "continuation frame outside a fragmented message";
       return false;
@@ -262,7 +262,7 @@ bool Decoder::deliver(bool fin, Opcode opcode, std::string_view payload, FrameSi
     }
     return true;
   }
-  if (opcode != Opcode::text && opcode != Opcode::binary) {
+  if (opcode != Opcode::kText && opcode != Opcode::kBinary) {
     error_ = "unknown data opcode";
     return false;
   }

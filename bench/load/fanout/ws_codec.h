@@ -9,12 +9,12 @@
 namespace fanout::ws {
 
 enum class Opcode : std::uint8_t {
-  continuation = 0x0,
-  text = 0x1,
-  binary = 0x2,
-  close = 0x8,
-  ping = 0x9,
-  pong = 0xA,
+  kContinuation = 0x0,
+  kText = 0x1,
+  kBinary = 0x2,
+  kClose = 0x8,
+  kPing = 0x9,
+  kPong = 0xA,
 };
 
 // A random Sec-WebSocket-Key (16 bytes, base64). The randomness only has to differ between
@@ -29,7 +29,7 @@ std::string upgrade_request(std::string_view host, std::string_view target, std:
 
 // Outcome of looking at the bytes received after sending the upgrade request.
 struct HandshakeResult {
-  enum class State { incomplete, accepted, refused } state = State::incomplete;
+  enum class State { kIncomplete, kAccepted, kRefused } state = State::kIncomplete;
   std::size_t header_bytes = 0;  // bytes of the HTTP answer; frames start after them
   std::string status_line;       // for the report when refused
 };
@@ -66,7 +66,7 @@ class Decoder {
 
   std::string pending_;    // an incomplete frame carried over to the next read
   std::string fragments_;  // the message being joined from continuation frames
-  Opcode fragmented_opcode_ = Opcode::continuation;
+  Opcode fragmented_opcode_ = Opcode::kContinuation;
   bool in_fragmented_message_ = false;
   bool closed_ = false;  // a close frame ends the stream (§5.5.1): later bytes are ignored
   std::string error_;

@@ -1,6 +1,7 @@
 #include "adapters/sqlite/sqlite_store_tx.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace kaiwa::sqlite {
 namespace {
@@ -602,6 +603,98 @@ Result<std::vector<core::Message>> SqliteStoreTx::list_latest_messages(RoomId ro
   KAIWA_ASSIGN_OR_RETURN(auto messages, fetch_all<core::Message>(*s, read_message));
   std::reverse(messages.begin(), messages.end());
   return messages;
+}
+
+// A history page reads only the room's slice of messages_room_seq (room_id, seq, deleted, with
+// the rowid id beside them): the anchor id becomes a seq by one rowid lookup, then the page is an
+// index range on seq, so it costs O(log n + limit) however long the room or busy the store.
+// Filtering on id instead would not: no index leads with (room_id, id), so SQLite would scan the
+// room's whole slice and sort it, or walk every room's messages in rowid order.
+Result<ports::MessagePage> SqliteStoreTx::list_messages_page(
+    RoomId room, const ports::MessagePageRequest& request) {
+  if (request.before && request.after) {
+    return core::Error::invalid_argument("Only one of before and after may be given");
+  }
+  constexpr std::int64_t kFirst = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t kLast = std::numeric_limits<std::int64_t>::max();
+  // One more than the page, to learn whether the room goes on past its far end.
+  const std::size_t fetch = request.limit + 1;
+  ports::MessagePage page;
+  if (request.after) {
+    KAIWA_ASSIGN_OR_RETURN(SeqSplit split, split_at(room, *request.after));
+    KAIWA_ASSIGN_OR_RETURN(page.messages, list_messages_after(room, split.above - 1, fetch));
+    page.has_more_after = page.messages.size() > request.limit;
+    if (page.has_more_after) {
+      page.messages.pop_back();
+    }
+    KAIWA_ASSIGN_OR_RETURN(page.has_more_before, has_live_messages(room, kFirst, split.above - 1));
+    return page;
+  }
+  std::int64_t through = kLast;
+  if (request.before) {
+    KAIWA_ASSIGN_OR_RETURN(SeqSplit split, split_at(room, *request.before));
+    through = split.below;
+    KAIWA_ASSIGN_OR_RETURN(page.has_more_after, has_live_messages(room, split.below + 1, kLast));
+  }
+  static const std::string kSql = std::string(kMessageSelect) +
+                                  "WHERE m.room_id = ? AND m.seq <= ? AND m.deleted = 0 "
+                                  "ORDER BY m.seq DESC LIMIT ?";
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  s->bind(1, room.value).bind(2, through).bind(3, static_cast<std::int64_t>(fetch));
+  KAIWA_ASSIGN_OR_RETURN(page.messages, fetch_all<core::Message>(*s, read_message));
+  page.has_more_before = page.messages.size() > request.limit;
+  if (page.has_more_before) {
+    page.messages.pop_back();
+  }
+  std::reverse(page.messages.begin(), page.messages.end());
+  return page;
+}
+
+Result<SqliteStoreTx::SeqSplit> SqliteStoreTx::split_at(RoomId room, core::MessageId anchor) {
+  // A message of this room stands at its own seq, deleted or not (a deleted row keeps its seq).
+  KAIWA_ASSIGN_OR_RETURN(Statement * own,
+                         prepare("SELECT seq FROM messages WHERE id = ? AND room_id = ?"));
+  KAIWA_ASSIGN_OR_RETURN(bool is_own, own->bind(1, anchor.value).bind(2, room.value).step());
+  if (is_own) {
+    const std::int64_t seq = own->int64(0);
+    own->reset();
+    return SeqSplit{seq - 1, seq + 1};
+  }
+  // Any other id (unknown, or another room's) stands just after the room's last message with a
+  // smaller id. Ids grow with seq within a room (the one writer assigns both in commit order), so
+  // bisecting on seq finds that message with O(log n) seeks in the index, never a scan. Invariant:
+  // the answer, or 0 when every message has a larger id, lies in [low, high].
+  KAIWA_ASSIGN_OR_RETURN(Statement * last,
+                         prepare("SELECT MAX(seq) FROM messages WHERE room_id = ?"));
+  KAIWA_ASSIGN_OR_RETURN(std::int64_t high, fetch_int(last->bind(1, room.value)));
+  std::int64_t low = 0;
+  KAIWA_ASSIGN_OR_RETURN(Statement * probe,
+                         prepare("SELECT seq, id FROM messages WHERE room_id = ? AND "
+                                 "seq BETWEEN ? AND ? ORDER BY seq LIMIT 1"));
+  while (low < high) {
+    const std::int64_t mid = low + (high - low + 1) / 2;
+    KAIWA_ASSIGN_OR_RETURN(bool has_row,
+                           probe->reset().bind(1, room.value).bind(2, mid).bind(3, high).step());
+    // The first message at or after mid: below the anchor, the answer is it or later; otherwise
+    // (or with none up to high) every message from mid on has a larger id.
+    if (has_row && probe->int64(1) < anchor.value) {
+      low = probe->int64(0);
+    } else {
+      high = mid - 1;
+    }
+  }
+  probe->reset();
+  return SeqSplit{low, low + 1};
+}
+
+Result<bool> SqliteStoreTx::has_live_messages(RoomId room, std::int64_t from_seq,
+                                              std::int64_t to_seq) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("SELECT EXISTS (SELECT 1 FROM messages WHERE room_id = ? AND "
+                                 "seq BETWEEN ? AND ? AND deleted = 0)"));
+  KAIWA_ASSIGN_OR_RETURN(std::int64_t found,
+                         fetch_int(s->bind(1, room.value).bind(2, from_seq).bind(3, to_seq)));
+  return found != 0;
 }
 
 Status SqliteStoreTx::update_message(const core::Message& message,

@@ -67,6 +67,8 @@ class SqliteStoreTx final : public ports::StoreTx {
                                                                std::size_t limit) override;
   core::Result<std::vector<core::Message>> list_latest_messages(core::RoomId room,
                                                                 std::size_t limit) override;
+  core::Result<ports::MessagePage> list_messages_page(
+      core::RoomId room, const ports::MessagePageRequest& request) override;
   core::Status update_message(const core::Message& message,
                               const std::vector<core::AccountId>& mentioned) override;
   core::Status delete_message(core::RoomId room, core::MessageId id) override;
@@ -118,6 +120,17 @@ class SqliteStoreTx final : public ports::StoreTx {
                                                     const ports::TaskFilter& filter);
   core::Status insert_mentions(const core::Message& message, std::int64_t seq,
                                const std::vector<core::AccountId>& mentioned);
+
+  // Where a history anchor falls in a room: messages with seq <= below come before it, those
+  // with seq >= above after it.
+  struct SeqSplit {
+    std::int64_t below = 0;
+    std::int64_t above = 1;
+  };
+
+  core::Result<SeqSplit> split_at(core::RoomId room, core::MessageId anchor);
+  core::Result<bool> has_live_messages(core::RoomId room, std::int64_t from_seq,
+                                       std::int64_t to_seq);
 
   Connection& connection_;
   core::SnowflakeGenerator* message_ids_;

@@ -1,14 +1,61 @@
 #include "api/kaiwa/history_handlers.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "api/chatwork/error_mapping.h"
 
 namespace kaiwa::api::kaiwa {
+namespace {
 
-// Placeholder until the history use case lands (issue 3, item 6): answers 501 in Chatwork's
-// error format rather than pretending to page.
-edge::HttpResponse get_room_message_page(chatwork::HandlerContext&, core::AccountId,
-                                         edge::HttpRequest&) {
-  return chatwork::error_response(501, "Not implemented yet");
+// An anchor is a position, so 0 (before every message) is as good as any id; absent or empty
+// means no anchor.
+core::Result<std::optional<core::MessageId>> anchor_param(const chatwork::RequestParams& params,
+                                                          std::string_view name) {
+  KAIWA_ASSIGN_OR_RETURN(std::optional<std::int64_t> id, params.optional_int(name));
+  if (!id) {
+    return std::optional<core::MessageId>();
+  }
+  if (*id < 0) {
+    return core::Error::invalid_argument("Parameter '" + std::string(name) +
+                                         "' must be a message id");
+  }
+  return std::optional<core::MessageId>(core::MessageId(*id));
+}
+
+}  // namespace
+
+edge::HttpResponse get_room_message_page(chatwork::HandlerContext& ctx, core::AccountId caller,
+                                         edge::HttpRequest& request) {
+  constexpr std::int64_t kDefaultLimit = 50;
+  KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, chatwork::path_id(request, "room_id"));
+  KAIWA_ASSIGN_OR_RESPOND(chatwork::RequestParams params, chatwork::RequestParams::from(request));
+  ports::MessagePageRequest page_request;
+  KAIWA_ASSIGN_OR_RESPOND(page_request.before, anchor_param(params, "before"));
+  KAIWA_ASSIGN_OR_RESPOND(page_request.after, anchor_param(params, "after"));
+  KAIWA_ASSIGN_OR_RESPOND(std::optional<std::int64_t> limit, params.optional_int("limit"));
+  // The use case rejects a limit outside 1..100; a negative one reaches it as 0.
+  page_request.limit =
+      static_cast<std::size_t>(std::max<std::int64_t>(limit.value_or(kDefaultLimit), 0));
+  KAIWA_ASSIGN_OR_RESPOND(
+      ports::MessagePage page,
+      ctx.services.messages.page_messages(caller, core::RoomId(room_id), page_request));
+  chatwork::Json json;
+  chatwork::JsonWriter& w = json.writer();
+  w.StartObject();
+  w.Key("messages");
+  w.StartArray();
+  for (const core::Message& message : page.messages) {
+    chatwork::write_message(w, message);
+  }
+  w.EndArray();
+  chatwork::write_bool(w, "has_more_before", page.has_more_before);
+  chatwork::write_bool(w, "has_more_after", page.has_more_after);
+  w.EndObject();
+  return chatwork::json_response(json.str());
 }
 
 }  // namespace kaiwa::api::kaiwa
