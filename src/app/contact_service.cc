@@ -20,7 +20,10 @@ core::Result<core::RoomId> connect(ports::StoreTx& tx, core::AccountId a, core::
   }
   KAIWA_TRY(tx.insert_contact(a, b, room));
   KAIWA_TRY(record_event(tx, "contact_added", room,
-                         EventPayload().add("account_id", a.value).add("contact_id", b.value),
+                         EventPayload()
+                             .add("room_id", room.value)
+                             .add("account_id", a.value)
+                             .add("contact_id", b.value),
                          now_ms));
   return room;
 }

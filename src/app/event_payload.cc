@@ -83,7 +83,19 @@ core::Status record_member_gone(ports::StoreTx& tx, std::string_view type, core:
       make_event(type, room,
                  EventPayload().add("room_id", room.value).add("account_id", member.value), now_ms);
   event.recipient = member;
-  return append(tx, std::move(event));
+  KAIWA_ASSIGN_OR_RETURN(std::int64_t pos, tx.append_event(event));
+  return tx.archive_membership(room, member, pos);
+}
+
+core::Status record_room_deleted(ports::StoreTx& tx, core::RoomId room, core::AccountId member,
+                                 core::AccountId deleted_by, std::int64_t now_ms) {
+  core::Event event = make_event(
+      "room_deleted", room,
+      EventPayload().add("room_id", room.value).add("account_id", deleted_by.value), now_ms);
+  event.to_room_members = false;
+  event.recipient = member;
+  KAIWA_ASSIGN_OR_RETURN(std::int64_t pos, tx.append_event(event));
+  return tx.archive_membership(room, member, pos);
 }
 
 }  // namespace kaiwa::app

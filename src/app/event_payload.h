@@ -41,8 +41,12 @@ core::Status record_personal_event(ports::StoreTx& tx, std::string_view type, co
 // member_added: the member sees the room from this event on, and none of its older events.
 core::Status record_member_added(ports::StoreTx& tx, core::RoomId room, core::AccountId member,
                                  core::Role role, std::int64_t now_ms);
-// member_removed or member_left, seen by the remaining members and by the member who went.
+// member_removed or member_left, seen by the remaining members and by the member who goes.
+// Call before deleting the membership: its span is archived for resumes from before it ended.
 core::Status record_member_gone(ports::StoreTx& tx, std::string_view type, core::RoomId room,
                                 core::AccountId member, std::int64_t now_ms);
+// room_deleted, seen by one former member. Call before deleting the room, for each member.
+core::Status record_room_deleted(ports::StoreTx& tx, core::RoomId room, core::AccountId member,
+                                 core::AccountId deleted_by, std::int64_t now_ms);
 
 }  // namespace kaiwa::app

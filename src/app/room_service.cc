@@ -267,13 +267,11 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
       KAIWA_TRY(core::require_group(room, "delete the room"));
       KAIWA_TRY(core::require_admin(membership));
       KAIWA_ASSIGN_OR_RETURN(auto members, tx.list_members(room_id));
-      KAIWA_TRY(tx.delete_room(room_id));
       // One per member: once the room is gone, no membership is left to address them by.
       for (const core::Member& member : members) {
-        KAIWA_TRY(record_personal_event(
-            tx, "room_deleted", room_id, member.account.id,
-            EventPayload().add("room_id", room_id.value).add("account_id", caller.value), now_ms));
+        KAIWA_TRY(record_room_deleted(tx, room_id, member.account.id, caller, now_ms));
       }
+      KAIWA_TRY(tx.delete_room(room_id));
       return true;
     }
     KAIWA_TRY(core::require_group(room, "leave the room"));
@@ -285,13 +283,13 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
           "The last admin cannot leave; make another member an admin first");
     }
     // Leaving takes the leaver's tasks and uploads in the room with them (RAML action_type).
+    KAIWA_TRY(record_member_gone(tx, "member_left", room_id, caller, now_ms));
     KAIWA_TRY(tx.delete_tasks_of_assignee(room_id, caller));
     KAIWA_TRY(tx.delete_files_of_uploader(room_id, caller));
     KAIWA_TRY(tx.delete_membership(room_id, caller));
     if (members.size() == 1) {
       KAIWA_TRY(tx.delete_room(room_id));
     }
-    KAIWA_TRY(record_member_gone(tx, "member_left", room_id, caller, now_ms));
     return true;
   });
   if (!done) {
@@ -344,8 +342,8 @@ core::Result<MemberLists> RoomService::replace_members(core::AccountId caller, c
     }
     for (const core::Member& member : current) {
       if (kept.count(member.account.id) == 0) {
-        KAIWA_TRY(tx.delete_membership(room_id, member.account.id));
         KAIWA_TRY(record_member_gone(tx, "member_removed", room_id, member.account.id, now_ms));
+        KAIWA_TRY(tx.delete_membership(room_id, member.account.id));
       }
     }
     return lists;

@@ -39,7 +39,7 @@ struct HttpServerOptions {
   // WebSocket connections: bytes a connection may have queued before it is closed as too slow;
   // the largest message a client may send; silence after which the server pings, and closes if
   // the pong does not come within as long again.
-  std::size_t websocket_max_queued_bytes = std::size_t{4} * 1024 * 1024;
+  std::size_t websocket_max_queued_bytes = std::size_t{16} * 1024 * 1024;
   // The same across all connections (queued and being written): past it, the connection that
   // asks for more is closed as too slow.
   std::size_t websocket_max_total_queued_bytes = std::size_t{512} * 1024 * 1024;

@@ -202,7 +202,7 @@ class StoreTx {
   virtual core::Result<std::vector<core::Event>> read_events(std::int64_t after,
                                                              std::size_t limit) = 0;
   // The events with after < pos <= through that account may see, oldest first, at most limit:
-  // those addressed to it, and those of rooms it is a member of now and was at the event.
+  // those addressed to it, and those of rooms it was a member of at the event.
   virtual core::Result<std::vector<core::Event>> read_account_events(core::AccountId account,
                                                                      std::int64_t after,
                                                                      std::int64_t through,
@@ -215,7 +215,11 @@ class StoreTx {
   // Records the event at which a membership began (the stream shows the member nothing older).
   virtual core::Status set_membership_joined_pos(core::RoomId room, core::AccountId account,
                                                  std::int64_t pos) = 0;
-  // The rooms the account is a member of whose membership began at or before pos.
+  // Keeps the span of a membership that ends at left_pos (call before deleting it), so a resume
+  // from before left_pos still shows the room's events up to there.
+  virtual core::Status archive_membership(core::RoomId room, core::AccountId account,
+                                          std::int64_t left_pos) = 0;
+  // The rooms the account was a member of at pos (joined at or before it, not yet left).
   virtual core::Result<std::vector<core::RoomId>> list_rooms_joined_by(core::AccountId account,
                                                                        std::int64_t pos) = 0;
 };

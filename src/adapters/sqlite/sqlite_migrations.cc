@@ -150,13 +150,22 @@ CREATE TABLE events (
 );
 )sql";
 
-// The event stream (issue 3): who sees an event, and where each membership began, so a resume
-// never shows a member what happened in a room before they joined. Expand-only: version 1
+// The event stream (issue 3): who sees an event, where each membership began, and the
+// memberships that ended (until pruned), so a resume shows a member exactly the events it saw
+// live: nothing from before it joined, everything up to its removal. Expand-only: version 1
 // binaries ignore the new columns, and their rows read as "seen by the room's members".
 constexpr const char* kEventAudience = R"sql(
 ALTER TABLE events ADD COLUMN to_room_members INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE events ADD COLUMN recipient_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE memberships ADD COLUMN joined_pos INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE membership_history (
+  room_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  joined_pos INTEGER NOT NULL,
+  left_pos INTEGER NOT NULL,
+  PRIMARY KEY (room_id, account_id, joined_pos)
+) WITHOUT ROWID;
+CREATE INDEX membership_history_account ON membership_history(account_id, left_pos);
 )sql";
 
 constexpr std::array kMigrations = {

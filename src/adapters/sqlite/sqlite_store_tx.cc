@@ -966,10 +966,9 @@ Result<std::int64_t> SqliteStoreTx::append_event(const core::Event& event) {
   return connection_.last_insert_rowid();
 }
 
-Result<std::vector<core::Event>> SqliteStoreTx::read_events(std::int64_t after,
-                                                           std::size_t limit) {
-  static const std::string kSql =
-      "SELECT " + std::string(kEventColumns) + " FROM events e WHERE e.pos > ? ORDER BY e.pos LIMIT ?";
+Result<std::vector<core::Event>> SqliteStoreTx::read_events(std::int64_t after, std::size_t limit) {
+  static const std::string kSql = "SELECT " + std::string(kEventColumns) +
+                                  " FROM events e WHERE e.pos > ? ORDER BY e.pos LIMIT ?";
   KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
   return fetch_all<core::Event>(s->bind(1, after).bind(2, static_cast<std::int64_t>(limit)),
                                 read_event);
@@ -979,14 +978,16 @@ Result<std::vector<core::Event>> SqliteStoreTx::read_events(std::int64_t after,
 // a primary-key probe. Cost grows with the whole log since `after`, which stays small for the
 // reconnects it serves; a resume from far back is bounded by retention (pruning).
 Result<std::vector<core::Event>> SqliteStoreTx::read_account_events(AccountId account,
-                                                                   std::int64_t after,
-                                                                   std::int64_t through,
-                                                                   std::size_t limit) {
+                                                                    std::int64_t after,
+                                                                    std::int64_t through,
+                                                                    std::size_t limit) {
   static const std::string kSql =
       "SELECT " + std::string(kEventColumns) +
       " FROM events e WHERE e.pos > ?1 AND e.pos <= ?2 AND (e.recipient_id = ?3 OR "
-      "(e.to_room_members = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = "
-      "e.room_id AND m.account_id = ?3 AND m.joined_pos <= e.pos))) ORDER BY e.pos LIMIT ?4";
+      "(e.to_room_members = 1 AND (EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = "
+      "e.room_id AND m.account_id = ?3 AND m.joined_pos <= e.pos) OR EXISTS (SELECT 1 FROM "
+      "membership_history h WHERE h.room_id = e.room_id AND h.account_id = ?3 AND "
+      "h.joined_pos <= e.pos AND h.left_pos > e.pos)))) ORDER BY e.pos LIMIT ?4";
   KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
   return fetch_all<core::Event>(s->bind(1, after)
                                     .bind(2, through)
@@ -1001,8 +1002,8 @@ Result<ports::EventLogBounds> SqliteStoreTx::event_log_bounds() {
   KAIWA_ASSIGN_OR_RETURN(
       Statement * s,
       prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)"));
-  KAIWA_ASSIGN_OR_RETURN(auto head,
-                         fetch_one<std::int64_t>(*s, [](const Statement& row) { return row.int64(0); }));
+  KAIWA_ASSIGN_OR_RETURN(
+      auto head, fetch_one<std::int64_t>(*s, [](const Statement& row) { return row.int64(0); }));
   KAIWA_ASSIGN_OR_RETURN(auto pruned, find_setting(kPrunedThroughKey));
   ports::EventLogBounds bounds;
   bounds.head = head.value_or(0);
@@ -1011,7 +1012,7 @@ Result<ports::EventLogBounds> SqliteStoreTx::event_log_bounds() {
 }
 
 Result<std::int64_t> SqliteStoreTx::prune_events(std::int64_t created_before_ms,
-                                                std::size_t max_events) {
+                                                 std::size_t max_events) {
   // Looks only at the oldest max_events rows, so a log with nothing old enough costs one short
   // index walk rather than a scan.
   KAIWA_ASSIGN_OR_RETURN(
@@ -1032,6 +1033,10 @@ Result<std::int64_t> SqliteStoreTx::prune_events(std::int64_t created_before_ms,
   KAIWA_ASSIGN_OR_RETURN(Statement * erase, prepare("DELETE FROM events WHERE pos <= ?"));
   KAIWA_TRY(erase->bind(1, through).exec());
   const std::int64_t deleted = connection_.changes();
+  // Memberships that ended inside the pruned part can no longer matter to a resume.
+  KAIWA_ASSIGN_OR_RETURN(Statement * history,
+                         prepare("DELETE FROM membership_history WHERE left_pos <= ?"));
+  KAIWA_TRY(history->bind(1, through).exec());
   KAIWA_TRY(put_setting(kPrunedThroughKey, std::to_string(through)));
   return deleted;
 }
@@ -1043,11 +1048,22 @@ Status SqliteStoreTx::set_membership_joined_pos(RoomId room, AccountId account, 
   return s->bind(1, pos).bind(2, room.value).bind(3, account.value).exec();
 }
 
-Result<std::vector<RoomId>> SqliteStoreTx::list_rooms_joined_by(AccountId account,
-                                                               std::int64_t pos) {
+Status SqliteStoreTx::archive_membership(RoomId room, AccountId account, std::int64_t left_pos) {
   KAIWA_ASSIGN_OR_RETURN(
       Statement * s,
-      prepare("SELECT room_id FROM memberships WHERE account_id = ? AND joined_pos <= ?"));
+      prepare("INSERT OR REPLACE INTO membership_history (room_id, account_id, joined_pos, "
+              "left_pos) SELECT room_id, account_id, joined_pos, ? FROM memberships WHERE "
+              "room_id = ? AND account_id = ?"));
+  return s->bind(1, left_pos).bind(2, room.value).bind(3, account.value).exec();
+}
+
+Result<std::vector<RoomId>> SqliteStoreTx::list_rooms_joined_by(AccountId account,
+                                                                std::int64_t pos) {
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s,
+      prepare("SELECT room_id FROM memberships WHERE account_id = ?1 AND joined_pos <= ?2 "
+              "UNION SELECT room_id FROM membership_history WHERE account_id = ?1 AND "
+              "left_pos > ?2 AND joined_pos <= ?2"));
   return fetch_all<RoomId>(s->bind(1, account.value).bind(2, pos),
                            [](const Statement& row) { return RoomId(row.int64(0)); });
 }

@@ -110,6 +110,8 @@ class SqliteStoreTx final : public ports::StoreTx {
                                           std::size_t max_events) override;
   core::Status set_membership_joined_pos(core::RoomId room, core::AccountId account,
                                          std::int64_t pos) override;
+  core::Status archive_membership(core::RoomId room, core::AccountId account,
+                                  std::int64_t left_pos) override;
   core::Result<std::vector<core::RoomId>> list_rooms_joined_by(core::AccountId account,
                                                                std::int64_t pos) override;
 

@@ -190,8 +190,14 @@ bool EventHub::tail_log() {
     log_error("reading the event log failed", events.error());
     return false;
   }
+  std::size_t bytes = 0;
   for (const core::Event& event : *events) {
-    fan_out(event, serialize(event));
+    if (bytes >= options_.tail_bytes) {
+      return true;  // the rest is read again next step, after this step's flush
+    }
+    Text text = serialize(event);
+    bytes += text->size();
+    fan_out(event, text);
     head_ = event.pos;
   }
   return events->size() == options_.tail_batch;

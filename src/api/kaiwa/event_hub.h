@@ -20,8 +20,11 @@
 namespace kaiwa::api::kaiwa {
 
 struct EventHubOptions {
-  // Events read from the log per step.
+  // Events read from the log per step, and about how many bytes of them: what one step queues
+  // on a connection must stay well under its send queue bound, so a burst of large messages
+  // does not close readers that keep up.
   std::size_t tail_batch = 2000;
+  std::size_t tail_bytes = std::size_t{2} * 1024 * 1024;
   // Catch-up events read per stream per step, so one far-behind stream cannot stall the others.
   std::size_t catch_up_page = 1000;
   // ... and at most about this many bytes of them (well under a connection's send queue bound).

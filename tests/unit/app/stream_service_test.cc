@@ -75,13 +75,37 @@ TEST_F(StreamServiceTest, ANewMemberSeesNothingFromBeforeTheyJoinedEvenFromTheSt
   EXPECT_EQ(std::count(dave_sees.begin(), first_of_room, at("message_created", room_)), 0);
 }
 
-TEST_F(StreamServiceTest, ARemovedMemberSeesTheRemovalAndNothingOfTheRoomAfterwards) {
+TEST_F(StreamServiceTest, AResumeShowsARemovedMemberTheRoomUpToTheRemovalAndNothingAfter) {
   const std::int64_t before = head();
+  app_.post(alice_, room_, "while Bob is here");
   must(app_.rooms.replace_members(alice_, room_, MemberLists{{alice_}, {}, {carol_}}));
   app_.post(alice_, room_, "after Bob left");
-  EXPECT_EQ(seen(bob_, before), (std::vector<std::string>{at("member_removed", room_)}));
-  EXPECT_TRUE(has(seen(carol_, before), at("member_removed", room_)));
-  EXPECT_TRUE(has(seen(carol_, before), at("message_created", room_)));
+  EXPECT_EQ(seen(bob_, before),
+            (std::vector<std::string>{at("message_created", room_), at("member_removed", room_)}));
+  EXPECT_EQ(seen(carol_, before),
+            (std::vector<std::string>{at("message_created", room_), at("member_removed", room_),
+                                      at("message_created", room_)}));
+}
+
+TEST_F(StreamServiceTest, RoomsFollowedLiveAreThoseOfTheMembershipAtThatPosition) {
+  const std::int64_t while_member = head();
+  must(app_.rooms.replace_members(alice_, room_, MemberLists{{alice_}, {}, {carol_}}));
+  const auto rooms_then = must(app_.stream.catch_up(bob_, while_member, while_member, 10)).rooms;
+  EXPECT_NE(std::find(rooms_then.begin(), rooms_then.end(), room_), rooms_then.end());
+  const auto rooms_now = must(app_.stream.catch_up(bob_, head(), head(), 10)).rooms;
+  EXPECT_EQ(std::find(rooms_now.begin(), rooms_now.end(), room_), rooms_now.end());
+}
+
+TEST_F(StreamServiceTest, ALeaverAndTheMembersOfADeletedRoomKeepTheirHistoryUpToTheEnd) {
+  const std::int64_t before = head();
+  app_.post(alice_, room_, "last words");
+  must(app_.rooms.leave_or_delete(bob_, room_, LeaveAction::kLeave));
+  EXPECT_EQ(seen(bob_, before),
+            (std::vector<std::string>{at("message_created", room_), at("member_left", room_)}));
+  must(app_.rooms.leave_or_delete(alice_, room_, LeaveAction::kDelete));
+  EXPECT_EQ(seen(carol_, before),
+            (std::vector<std::string>{at("message_created", room_), at("member_left", room_),
+                                      at("room_deleted", room_)}));
 }
 
 TEST_F(StreamServiceTest, ReadStateReachesOnlyTheReader) {
