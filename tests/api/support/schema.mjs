@@ -15,12 +15,18 @@
 //     * additionalProperties is left as the RAML says (absent = extra fields allowed).
 // - A 200 response with only an example and no schema (POST /rooms/{id}/files)
 //   gets a schema inferred from the example (types of the example's fields, all required).
-// - A few Kaiwa extension routes, which are not in the RAML, get local schemas.
+// - Kaiwa's own routes (/kaiwa/v1/..., not in the RAML) take their 200 schemas from
+//   docs/api/kaiwa-openapi.yaml, so the suite holds the server to the spec it publishes.
 
 import fs from 'node:fs';
 import * as yaml from 'js-yaml';
 import Ajv04 from 'ajv-draft-04';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ramlPath } from './paths.mjs';
+
+const KAIWA_OPENAPI = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
+  '../../../docs/api/kaiwa-openapi.yaml');
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
 
@@ -87,13 +93,33 @@ function jsonBodyOf(responses, code) {
 }
 
 // Kaiwa extension routes (not in the RAML) that the suite calls.
-const EXTRA_SCHEMAS = {
-  'POST /kaiwa/v1/contact_requests': {
-    type: 'object',
-    properties: { request_id: { type: 'integer' } },
-    required: ['request_id'],
-  },
-};
+// Inlines "#/components/schemas/X" references, which ajv would otherwise need the whole document for.
+function inlineRefs(node, components) {
+  if (Array.isArray(node)) return node.map((n) => inlineRefs(n, components));
+  if (node === null || typeof node !== 'object') return node;
+  if (typeof node.$ref === 'string') {
+    const name = node.$ref.replace('#/components/schemas/', '');
+    return inlineRefs(components[name], components);
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inlineRefs(v, components)]));
+}
+
+// {"METHOD /path": schema} for every 200 application/json answer of Kaiwa's OpenAPI file.
+function kaiwaSchemas(file = KAIWA_OPENAPI) {
+  const doc = yaml.load(fs.readFileSync(file, 'utf8'));
+  const components = doc.components?.schemas ?? {};
+  const out = {};
+  for (const [route, item] of Object.entries(doc.paths ?? {})) {
+    if (!route.startsWith('/kaiwa/')) continue;
+    for (const method of METHODS) {
+      const schema = item[method]?.responses?.['200']?.content?.['application/json']?.schema;
+      if (schema) out[`${method.toUpperCase()} ${route}`] = inlineRefs(schema, components);
+    }
+  }
+  return out;
+}
+
+const EXTRA_SCHEMAS = kaiwaSchemas();
 
 export class SchemaRegistry {
   constructor(file = ramlPath()) {
