@@ -30,7 +30,7 @@ EventPayload& EventPayload::add_message_id(core::MessageId id) {
 
 namespace {
 
-core::Status append(ports::StoreTx& tx, core::Event event) {
+core::Status append(ports::StoreTx& tx, const core::Event& event) {
   auto pos = tx.append_event(event);
   if (!pos) {
     return pos.error();
@@ -61,7 +61,7 @@ core::Status record_personal_event(ports::StoreTx& tx, std::string_view type, co
   core::Event event = make_event(type, room, payload, now_ms);
   event.to_room_members = false;
   event.recipient = recipient;
-  return append(tx, std::move(event));
+  return append(tx, event);
 }
 
 core::Status record_member_added(ports::StoreTx& tx, core::RoomId room, core::AccountId member,

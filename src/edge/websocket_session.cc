@@ -162,10 +162,10 @@ void WebSocketSession::write_next() {
       return;
     }
   }
-  start_close(std::move(*close_request));
+  start_close(*close_request);
 }
 
-void WebSocketSession::start_close(CloseRequest request) {
+void WebSocketSession::start_close(const CloseRequest& request) {
   websocket::close_reason reason(static_cast<websocket::close_code>(request.code), request.reason);
   ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
     // The read loop receives the peer's close (or times out) and ends the session.

@@ -54,7 +54,7 @@ class WebSocketSession final : public WebSocketChannel,
 
   // On the strand: starts the next write, or the pending close when nothing is left to write.
   void write_next();
-  void start_close(CloseRequest request);
+  void start_close(const CloseRequest& request);
   // Moves the queue into frame_ as one message; returns false when the queue was empty.
   bool take_frame();
   // Empties the queue, returning its bytes to the budget. Requires mutex_.

@@ -28,8 +28,8 @@ edge::SharedText serialize(const core::Event& event) {
 
 // {"type":"ready"|"resync","pos":…}: a notice about the stream itself, not an event.
 edge::SharedText notice(std::string_view type, std::int64_t pos) {
-  return std::make_shared<const std::string>("{\"type\":\"" + std::string(type) +
-                                             "\",\"pos\":" + std::to_string(pos) + "}");
+  return std::make_shared<const std::string>(R"({"type":")" + std::string(type) + R"(","pos":)" +
+                                             std::to_string(pos) + "}");
 }
 
 template <typename T>

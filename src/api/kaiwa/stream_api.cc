@@ -103,8 +103,8 @@ void StreamApi::create_ticket(edge::HttpRequest& request, const edge::Responder&
       [&](core::AccountId caller, const std::string& digest, const edge::Responder& answer) {
         app::StreamTicket ticket =
             stream_service_.issue_ticket(app::StreamCredentials{caller, digest});
-        std::string body = "{\"ticket\":\"" + ticket.ticket +
-                           "\",\"expires_in\":" + std::to_string(ticket.expires_in_seconds) + "}";
+        std::string body = R"({"ticket":")" + ticket.ticket + R"(","expires_in":)" +
+                           std::to_string(ticket.expires_in_seconds) + "}";
         answer(chatwork::json_response(std::move(body)));
       });
 }

@@ -83,7 +83,7 @@ std::int64_t pos_of(const std::string& item) {
 }
 
 bool is_type(const std::string& item, std::string_view type) {
-  return item.find("\"type\":\"" + std::string(type) + "\"") != std::string::npos;
+  return item.find(R"("type":")" + std::string(type) + "\"") != std::string::npos;
 }
 
 std::size_t count_containing(const std::vector<std::string>& items, std::string_view text) {
