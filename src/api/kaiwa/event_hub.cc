@@ -148,6 +148,17 @@ void EventHub::take_requests() {
     attaching.swap(attaching_);
     detaching.swap(detaching_);
   }
+  // One read of the log's bounds serves every stream attaching in this step (a reconnect storm
+  // brings thousands at once).
+  std::optional<ports::EventLogBounds> bounds;
+  if (!attaching.empty()) {
+    auto read = stream_service_.bounds();
+    if (read) {
+      bounds = *read;
+    } else {
+      log_error("stream start failed", read.error());
+    }
+  }
   for (auto& [id, request] : attaching) {
     auto stream = std::make_unique<Stream>();
     stream->id = id;
@@ -155,7 +166,12 @@ void EventHub::take_requests() {
     stream->channel = std::move(request.channel);
     Stream& added = *stream;
     streams_.emplace(id, std::move(stream));
-    begin(added, request.since);
+    if (!bounds) {
+      added.channel->close(edge::close_code::kServiceRestart, "try again");
+      added.closed = true;
+      continue;
+    }
+    begin(added, request.since, *bounds);
   }
   for (StreamId id : detaching) {
     remove(id);
@@ -165,18 +181,12 @@ void EventHub::take_requests() {
 // Decides where a new stream starts: at its resume position, at the present (the store's head,
 // which may be ahead of what the hub has fanned out), or at the present with a resync notice
 // when the resume position is not in the retained log (pruned, or from another database).
-void EventHub::begin(Stream& stream, std::optional<std::int64_t> since) {
-  auto bounds = stream_service_.bounds();
-  if (!bounds) {
-    log_error("stream start failed", bounds.error());
-    stream.channel->close(edge::close_code::kServiceRestart, "try again");
-    stream.closed = true;
-    return;
-  }
-  stream.cursor = bounds->head;
+void EventHub::begin(Stream& stream, std::optional<std::int64_t> since,
+                     const ports::EventLogBounds& bounds) {
+  stream.cursor = bounds.head;
   if (since) {
-    if (*since < bounds->pruned_through || *since > bounds->head) {
-      queue(stream, notice("resync", bounds->head));
+    if (*since < bounds.pruned_through || *since > bounds.head) {
+      queue(stream, notice("resync", bounds.head));
     } else {
       stream.cursor = *since;
     }

@@ -82,7 +82,8 @@ class EventHub {
   bool catch_up_streams();
   bool catch_up(Stream& stream);
   void go_live(Stream& stream, const std::vector<core::RoomId>& rooms);
-  void begin(Stream& stream, std::optional<std::int64_t> since);
+  void begin(Stream& stream, std::optional<std::int64_t> since,
+             const ports::EventLogBounds& bounds);
   void join_room(Stream& stream, core::RoomId room);
   void leave_room(Stream& stream, core::RoomId room);
   void close_for_token(core::AccountId account, const std::string& payload_json);
