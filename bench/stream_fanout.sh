@@ -8,7 +8,8 @@
 # usage: bench/stream_fanout.sh [seconds-per-run]
 #   CONNECTIONS=2000   subscribers for the idle and storm runs (≤ 15000: the fd limit is 20000)
 #   SUBSCRIBERS=1000   subscribers in each fan-out run: SUBSCRIBERS/K rooms of K members
-#   RATES_K2="5000" RATES_K100="1000" RATES_K1000="100"   msgs/s for each room size (lists sweep)
+#   RATES_K2="5000" RATES_K100="1000" RATES_K1000="100"   msgs/s per room size (a list sweeps,
+#                      empty skips the size)
 #   STORM_RATE=200     msgs/s flowing while the storm happens
 #   MODES="idle fanout storm"
 #   STREAM_BENCH_DATA=dir   keep the data dir (accounts take ~10 ms each to create) for reruns
@@ -169,8 +170,9 @@ fanout_table() {
   echo "### W2: fan-out, ${seconds} s per run; latency from scheduled post time to receipt"
   echo
   local header=--header k rooms rates rate file
-  for spec in "2 ${RATES_K2:-5000}" "100 ${RATES_K100:-1000}" "1000 ${RATES_K1000:-100}"; do
+  for spec in "2 ${RATES_K2-5000}" "100 ${RATES_K100-1000}" "1000 ${RATES_K1000-100}"; do
     read -r k rates <<<"$spec"
+    [[ -n "$rates" ]] || continue  # RATES_K2="" skips rooms of 2
     rooms=$((subscribers / k))
     file=$(members_file "k$k" "$rooms" "$k")
     for rate in $rates; do
