@@ -11,7 +11,7 @@ packages=(
   libargon2-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy wrk curl)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy wrk curl nats-server libnats-dev)
   # The black-box API suite runs on Node's built-in test runner; any Node >= 18 will do.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
