@@ -56,6 +56,12 @@ core::Result<CatchUpPage> StreamService::catch_up(core::AccountId account, std::
   });
 }
 
+core::Result<std::vector<core::MembershipSpan>> StreamService::membership_spans(
+    core::AccountId account, std::int64_t after) {
+  return deps_.store.read(
+      [&](ports::StoreTx& tx) { return tx.list_membership_spans(account, after); });
+}
+
 core::Result<std::int64_t> StreamService::prune(std::int64_t retention_ms, std::size_t max_events) {
   const std::int64_t cutoff = deps_.clock.now_unix_ms() - retention_ms;
   return deps_.store.write([&](ports::StoreTx& tx) { return tx.prune_events(cutoff, max_events); });

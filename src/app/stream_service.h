@@ -46,6 +46,10 @@ class StreamService {
   // The events in (after, through] the account may see, at most limit of them.
   core::Result<CatchUpPage> catch_up(core::AccountId account, std::int64_t after,
                                      std::int64_t through, std::size_t limit);
+  // The account's memberships now and those that ended after `after`: with the recent events a
+  // hub keeps in memory, enough to catch a stream up without reading the log.
+  core::Result<std::vector<core::MembershipSpan>> membership_spans(core::AccountId account,
+                                                                   std::int64_t after);
   // Drops events older than retention_ms, a bounded number per call. Returns how many.
   core::Result<std::int64_t> prune(std::int64_t retention_ms, std::size_t max_events);
 

@@ -1,6 +1,7 @@
 // An entry of the event log (design.md §4): what changed, and who may see it.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,6 +23,18 @@ struct Event {
   // A JSON object.
   std::string payload_json;
   std::int64_t created_at_ms = 0;
+};
+
+// A stretch of an account's membership of a room, in event positions: it sees the room's events
+// with joined_pos <= pos < left_pos (left_pos is kOpenEnded while it is still a member).
+struct MembershipSpan {
+  static constexpr std::int64_t kOpenEnded = INT64_MAX;
+
+  RoomId room;
+  std::int64_t joined_pos = 0;
+  std::int64_t left_pos = kOpenEnded;
+
+  bool covers(std::int64_t pos) const { return joined_pos <= pos && pos < left_pos; }
 };
 
 enum class MembershipEffect {

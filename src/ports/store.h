@@ -219,6 +219,9 @@ class StoreTx {
   // from before left_pos still shows the room's events up to there.
   virtual core::Status archive_membership(core::RoomId room, core::AccountId account,
                                           std::int64_t left_pos) = 0;
+  // The account's memberships now, and those that ended after pos.
+  virtual core::Result<std::vector<core::MembershipSpan>> list_membership_spans(
+      core::AccountId account, std::int64_t ended_after) = 0;
   // The rooms the account was a member of at pos (joined at or before it, not yet left).
   virtual core::Result<std::vector<core::RoomId>> list_rooms_joined_by(core::AccountId account,
                                                                        std::int64_t pos) = 0;

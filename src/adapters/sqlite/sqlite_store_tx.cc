@@ -1057,6 +1057,19 @@ Status SqliteStoreTx::archive_membership(RoomId room, AccountId account, std::in
   return s->bind(1, left_pos).bind(2, room.value).bind(3, account.value).exec();
 }
 
+Result<std::vector<core::MembershipSpan>> SqliteStoreTx::list_membership_spans(
+    AccountId account, std::int64_t ended_after) {
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s,
+      prepare("SELECT room_id, joined_pos, 9223372036854775807 FROM memberships WHERE "
+              "account_id = ?1 UNION ALL SELECT room_id, joined_pos, left_pos FROM "
+              "membership_history WHERE account_id = ?1 AND left_pos > ?2"));
+  return fetch_all<core::MembershipSpan>(
+      s->bind(1, account.value).bind(2, ended_after), [](const Statement& row) {
+        return core::MembershipSpan{RoomId(row.int64(0)), row.int64(1), row.int64(2)};
+      });
+}
+
 Result<std::vector<RoomId>> SqliteStoreTx::list_rooms_joined_by(AccountId account,
                                                                 std::int64_t pos) {
   KAIWA_ASSIGN_OR_RETURN(

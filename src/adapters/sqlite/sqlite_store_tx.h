@@ -112,6 +112,8 @@ class SqliteStoreTx final : public ports::StoreTx {
                                          std::int64_t pos) override;
   core::Status archive_membership(core::RoomId room, core::AccountId account,
                                   std::int64_t left_pos) override;
+  core::Result<std::vector<core::MembershipSpan>> list_membership_spans(
+      core::AccountId account, std::int64_t ended_after) override;
   core::Result<std::vector<core::RoomId>> list_rooms_joined_by(core::AccountId account,
                                                                std::int64_t pos) override;
 

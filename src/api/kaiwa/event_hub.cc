@@ -64,6 +64,7 @@ EventHub::~EventHub() { stop(); }
 core::Status EventHub::start() {
   KAIWA_ASSIGN_OR_RETURN(auto bounds, stream_service_.bounds());
   head_ = bounds.head;
+  recent_floor_ = head_;
   next_prune_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] { run(); });
   return core::ok();
@@ -208,6 +209,7 @@ bool EventHub::tail_log() {
     Text text = serialize(event);
     bytes += text->size();
     fan_out(event, text);
+    remember(event, text);
     head_ = event.pos;
   }
   return events->size() == options_.tail_batch;
@@ -278,14 +280,17 @@ bool EventHub::catch_up_streams() {
   return progressed && !catching_up_.empty();
 }
 
-// Queues one page of the stream's missed events; returns true once it has gone live.
+// Queues a part of the stream's missed events; returns true once it has gone live. Recent
+// events come from memory; older ones from the log, a page at a time.
 bool EventHub::catch_up(Stream& stream) {
+  return stream.cursor >= recent_floor_ ? catch_up_from_recent(stream) : catch_up_from_log(stream);
+}
+
+bool EventHub::catch_up_from_log(Stream& stream) {
   auto page = stream_service_.catch_up(stream.credentials.account, stream.cursor, head_,
                                        options_.catch_up_page);
   if (!page) {
-    log_error("stream catch-up failed", page.error());
-    stream.channel->close(edge::close_code::kServiceRestart, "try again");
-    stream.closed = true;
+    close_on_error(stream, "stream catch-up failed", page.error());
     return true;
   }
   // Pages are bounded in bytes too (a page of 65,535-character messages is large): what does not
@@ -307,6 +312,100 @@ bool EventHub::catch_up(Stream& stream) {
   }
   go_live(stream, page->rooms);
   return true;
+}
+
+// The same selection as the log's (StoreTx::read_account_events), from memory: the events of
+// (cursor, head_] of the rooms whose membership spans cover them, and those addressed to the
+// account. Costs one small read and work in proportion to what the stream receives.
+bool EventHub::catch_up_from_recent(Stream& stream) {
+  const core::AccountId account = stream.credentials.account;
+  auto spans = stream_service_.membership_spans(account, stream.cursor);
+  if (!spans) {
+    close_on_error(stream, "stream catch-up failed", spans.error());
+    return true;
+  }
+  std::vector<std::int64_t> positions;
+  auto collect = [&](const std::deque<std::int64_t>& list, const auto& wanted) {
+    for (auto it = std::upper_bound(list.begin(), list.end(), stream.cursor); it != list.end();
+         ++it) {
+      if (wanted(*it)) {
+        positions.push_back(*it);
+      }
+    }
+  };
+  for (const core::MembershipSpan& span : *spans) {
+    if (auto room = recent_by_room_.find(span.room); room != recent_by_room_.end()) {
+      collect(room->second, [&span](std::int64_t pos) { return span.covers(pos); });
+    }
+  }
+  if (auto own = recent_by_recipient_.find(account); own != recent_by_recipient_.end()) {
+    collect(own->second, [](std::int64_t) { return true; });
+  }
+  std::sort(positions.begin(), positions.end());
+  positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+  std::size_t bytes = 0;
+  for (std::int64_t pos : positions) {
+    if (bytes >= options_.catch_up_bytes) {
+      return false;  // the rest next round, once this part has left
+    }
+    auto event = std::lower_bound(recent_.begin(), recent_.end(), pos,
+                                  [](const RecentEvent& e, std::int64_t p) { return e.pos < p; });
+    if (!event->internal) {
+      bytes += event->text->size();
+      queue(stream, event->text);
+    }
+    stream.cursor = pos;
+  }
+  std::vector<core::RoomId> rooms;
+  for (const core::MembershipSpan& span : *spans) {
+    if (span.covers(head_)) {
+      rooms.push_back(span.room);
+    }
+  }
+  go_live(stream, rooms);
+  return true;
+}
+
+void EventHub::remember(const core::Event& event, const Text& text) {
+  recent_.push_back(RecentEvent{event.pos, event.room, event.recipient,
+                                core::is_internal_event(event.type), text});
+  recent_bytes_ += text->size() + sizeof(RecentEvent);
+  if (event.to_room_members) {
+    recent_by_room_[event.room].push_back(event.pos);
+  }
+  if (event.recipient.value != 0) {
+    recent_by_recipient_[event.recipient].push_back(event.pos);
+  }
+  while (!recent_.empty() &&
+         (recent_.size() > options_.recent_events || recent_bytes_ > options_.recent_bytes)) {
+    forget_oldest();
+  }
+}
+
+// Oldest first everywhere, so the oldest event is at the front of its room's and its
+// recipient's lists too.
+void EventHub::forget_oldest() {
+  const RecentEvent& oldest = recent_.front();
+  auto pop_front_of = [&oldest](auto& index, auto key) {
+    auto found = index.find(key);
+    if (found != index.end() && !found->second.empty() && found->second.front() == oldest.pos) {
+      found->second.pop_front();
+      if (found->second.empty()) {
+        index.erase(found);
+      }
+    }
+  };
+  pop_front_of(recent_by_room_, oldest.room);
+  pop_front_of(recent_by_recipient_, oldest.recipient);
+  recent_floor_ = oldest.pos;
+  recent_bytes_ -= oldest.text->size() + sizeof(RecentEvent);
+  recent_.pop_front();
+}
+
+void EventHub::close_on_error(Stream& stream, std::string_view what, const core::Error& error) {
+  log_error(what, error);
+  stream.channel->close(edge::close_code::kServiceRestart, "try again");
+  stream.closed = true;
 }
 
 void EventHub::go_live(Stream& stream, const std::vector<core::RoomId>& rooms) {

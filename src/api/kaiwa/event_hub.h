@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,11 @@ struct EventHubOptions {
   std::size_t catch_up_page = 1000;
   // ... and at most about this many bytes of them (well under a connection's send queue bound).
   std::size_t catch_up_bytes = std::size_t{1024} * 1024;
+  // Recent events kept in memory (at most this many, and about this many bytes), so a stream
+  // that was away briefly — a whole reconnect storm after a deploy — catches up without
+  // reading the log.
+  std::size_t recent_events = 100000;
+  std::size_t recent_bytes = std::size_t{64} * 1024 * 1024;
   // How often the log is checked without a wake-up: picks up writes of other processes (the
   // admin CLI revoking a token) and of other nodes.
   std::chrono::milliseconds poll_interval{200};
@@ -75,12 +81,25 @@ class EventHub {
   struct Stream;
   using Text = edge::SharedText;
 
+  struct RecentEvent {
+    std::int64_t pos = 0;
+    core::RoomId room;
+    core::AccountId recipient;
+    bool internal = false;
+    Text text;
+  };
+
   void run();
   void take_requests();
   bool tail_log();
   void fan_out(const core::Event& event, const Text& text);
   bool catch_up_streams();
   bool catch_up(Stream& stream);
+  bool catch_up_from_log(Stream& stream);
+  bool catch_up_from_recent(Stream& stream);
+  void remember(const core::Event& event, const Text& text);
+  void forget_oldest();
+  void close_on_error(Stream& stream, std::string_view what, const core::Error& error);
   void go_live(Stream& stream, const std::vector<core::RoomId>& rooms);
   void begin(Stream& stream, std::optional<std::int64_t> since,
              const ports::EventLogBounds& bounds);
@@ -112,6 +131,13 @@ class EventHub {
   std::unordered_map<core::RoomId, std::vector<Stream*>> room_listeners_;
   std::unordered_map<core::AccountId, std::vector<Stream*>> live_by_account_;
   std::vector<Stream*> pending_flush_;
+  // Every event with recent_floor_ < pos <= head_, oldest first, and their positions by room
+  // (events its members see) and by recipient.
+  std::deque<RecentEvent> recent_;
+  std::size_t recent_bytes_ = 0;
+  std::int64_t recent_floor_ = 0;
+  std::unordered_map<core::RoomId, std::deque<std::int64_t>> recent_by_room_;
+  std::unordered_map<core::AccountId, std::deque<std::int64_t>> recent_by_recipient_;
   std::chrono::steady_clock::time_point next_prune_{};
 
   std::thread thread_;

@@ -96,10 +96,22 @@ class EventHubTest : public test::AppTestBase {
  protected:
   void SetUp() override {
     AppTestBase::SetUp();
+    restart_hub(options());
+  }
+
+  static EventHubOptions options() {
     EventHubOptions options;
     options.poll_interval = std::chrono::milliseconds(20);
     options.catch_up_page = 7;  // small pages, so catch-up takes several steps
     options.catch_up_bytes = 4000;
+    return options;
+  }
+
+  void restart_hub(const EventHubOptions& options) {
+    app_.store().set_commit_listener(nullptr);
+    if (hub_) {
+      hub_->stop();
+    }
     hub_ = std::make_unique<EventHub>(app_.stream, options);
     ASSERT_TRUE(hub_->start());
     app_.store().set_commit_listener([this] { hub_->notify(); });
@@ -172,6 +184,75 @@ TEST_F(EventHubTest, CatchUpOfLargeMessagesIsPagedByBytesAndLosesNothing) {
   for (int i = 0; i < kMessages; ++i) {
     EXPECT_EQ(count_containing(items, test::numbered("\"body\":\"big", i, ":")), 1U) << i;
   }
+}
+
+// Positions of the events (not notices) a stream received, in order.
+std::vector<std::int64_t> event_positions(const std::vector<std::string>& items) {
+  std::vector<std::int64_t> positions;
+  for (const auto& item : items) {
+    if (!is_type(item, "ready") && !is_type(item, "resync")) {
+      positions.push_back(pos_of(item));
+    }
+  }
+  return positions;
+}
+
+// Catch-up from the hub's memory must select exactly what the log selects: every visibility
+// rule (joins, removals, leaving, deleted rooms, personal events) on one history.
+TEST_F(EventHubTest, CatchUpFromMemoryMatchesCatchUpFromTheLog) {
+  const std::int64_t from = head();  // the hub started here, so everything after is in memory
+  app_.post(alice_, room_, "one");
+  must(app_.messages.mark_read(bob_, room_, std::nullopt));
+  must(app_.rooms.replace_members(alice_, room_,
+                                  app::MemberLists{{alice_}, {bob_, dave_}, {carol_}}));
+  app_.post(bob_, room_, "two");
+  must(app_.rooms.replace_members(alice_, room_, app::MemberLists{{alice_}, {dave_}, {carol_}}));
+  app_.post(alice_, room_, "three");
+  must(app_.rooms.leave_or_delete(carol_, room_, app::LeaveAction::kLeave));
+  const core::RoomId other = app_.create_group(alice_, {bob_, dave_});
+  app_.post(dave_, other, "four");
+  must(app_.contacts.send_request(alice_, erin_, "hello"));
+  must(app_.rooms.leave_or_delete(alice_, other, app::LeaveAction::kDelete));
+  must(app_.rooms.replace_members(alice_, room_, app::MemberLists{{alice_}, {dave_, bob_}, {}}));
+  app_.post(alice_, room_, "five");
+  const std::int64_t to = head();
+  for (core::AccountId account : {alice_, bob_, carol_, dave_, erin_}) {
+    auto stream = open(account, from);
+    ASSERT_TRUE(stream->wait_for([](const auto& items, auto) { return ready(items); }));
+    std::vector<std::int64_t> from_log;
+    for (const core::Event& event : must(app_.stream.catch_up(account, from, to, 100000)).events) {
+      if (!core::is_internal_event(event.type)) {
+        from_log.push_back(event.pos);
+      }
+    }
+    EXPECT_FALSE(from_log.empty());
+    EXPECT_EQ(event_positions(stream->items()), from_log) << "account " << account.value;
+  }
+}
+
+TEST_F(EventHubTest, AStreamFromBeforeWhatMemoryHoldsReadsTheLogThenMemory) {
+  EventHubOptions small = options();
+  small.recent_events = 5;
+  restart_hub(small);
+  const std::int64_t from = head();
+  constexpr int kMessages = 20;
+  for (int i = 0; i < kMessages; ++i) {
+    app_.post(alice_, room_, test::numbered("r", i, "."));
+  }
+  auto settled = open(carol_, std::nullopt);  // its ready means the hub has fanned out all
+  ASSERT_TRUE(settled->wait_for([](const auto& items, auto) { return ready(items); }));
+  auto bob = open(bob_, from);
+  ASSERT_TRUE(bob->wait_for([](const auto& items, auto) { return ready(items); }));
+  app_.post(alice_, room_, "live");
+  ASSERT_TRUE(bob->wait_for(
+      [](const auto& items, auto) { return count_containing(items, "\"live\"") == 1; }));
+  const auto items = bob->items();
+  for (int i = 0; i < kMessages; ++i) {
+    EXPECT_EQ(count_containing(items, test::numbered("\"body\":\"r", i, ".\"")), 1U) << i;
+  }
+  const auto positions = event_positions(items);
+  EXPECT_TRUE(std::is_sorted(positions.begin(), positions.end()));
+  EXPECT_EQ(std::adjacent_find(positions.begin(), positions.end()), positions.end());
 }
 
 TEST_F(EventHubTest, WithoutSinceOnlyNewEventsArrive) {
