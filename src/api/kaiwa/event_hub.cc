@@ -196,6 +196,9 @@ void EventHub::begin(Stream& stream, std::optional<std::int64_t> since,
 }
 
 bool EventHub::tail_log() {
+  if (streams_.empty()) {
+    return skip_to_head();
+  }
   auto events = stream_service_.tail(head_, options_.tail_batch);
   if (!events) {
     log_error("reading the event log failed", events.error());
@@ -213,6 +216,25 @@ bool EventHub::tail_log() {
     head_ = event.pos;
   }
   return events->size() == options_.tail_batch;
+}
+
+// With no stream to feed, reading and keeping events would only cost the writers CPU: the hub
+// jumps to the log's head, and the next stream catches up from the log.
+bool EventHub::skip_to_head() {
+  auto bounds = stream_service_.bounds();
+  if (!bounds) {
+    log_error("reading the event log failed", bounds.error());
+    return false;
+  }
+  if (bounds->head != head_) {
+    head_ = bounds->head;
+    recent_floor_ = head_;
+    recent_.clear();
+    recent_bytes_ = 0;
+    recent_by_room_.clear();
+    recent_by_recipient_.clear();
+  }
+  return false;
 }
 
 void EventHub::fan_out(const core::Event& event, const Text& text) {

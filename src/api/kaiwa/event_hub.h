@@ -92,6 +92,7 @@ class EventHub {
   void run();
   void take_requests();
   bool tail_log();
+  bool skip_to_head();
   void fan_out(const core::Event& event, const Text& text);
   bool catch_up_streams();
   bool catch_up(Stream& stream);
