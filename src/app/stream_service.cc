@@ -1,5 +1,6 @@
 #include "app/stream_service.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "app/account_service.h"
@@ -68,40 +69,57 @@ core::Result<std::int64_t> StreamService::prune(std::int64_t retention_ms, std::
 }
 
 std::string StreamService::ticket_signature(std::int64_t account, std::int64_t expires,
-                                            std::string_view token_digest) const {
+                                            std::string_view token_digest,
+                                            std::string_view nonce) const {
   return deps_.crypto.sign("stream-ticket:" + std::to_string(account) + ":" +
-                           std::to_string(expires) + ":" + std::string(token_digest));
+                           std::to_string(expires) + ":" + std::string(token_digest) + ":" +
+                           std::string(nonce));
 }
 
-StreamTicket StreamService::issue_ticket(const StreamCredentials& credentials) const {
+StreamTicket StreamService::issue_ticket(const StreamCredentials& credentials) {
   const std::int64_t expires = deps_.clock.now_unix() + kTicketSeconds;
-  // The token's digest is not a credential (the store keeps digests so that it never holds
+  // The nonce makes every ticket distinct, so two asked for in the same second are both usable
+  // once. The token's digest is not a credential (the store keeps digests so that it never holds
   // one), so it may travel in the ticket to tie the stream to the token's lifetime.
+  const std::string nonce = deps_.crypto.random_code(kNonceChars);
   std::string ticket =
       std::to_string(credentials.account.value) + "." + std::to_string(expires) + "." +
-      credentials.token_digest + "." +
-      ticket_signature(credentials.account.value, expires, credentials.token_digest);
+      credentials.token_digest + "." + nonce + "." +
+      ticket_signature(credentials.account.value, expires, credentials.token_digest, nonce);
   return StreamTicket{std::move(ticket), kTicketSeconds};
 }
 
 core::Result<StreamCredentials> StreamService::redeem_ticket(std::string_view ticket) {
   const auto invalid = core::Error::unauthenticated("Invalid or expired stream ticket");
-  auto parts = split_dots(ticket, 4);
+  auto parts = split_dots(ticket, 5);
   if (parts.empty()) {
     return invalid;
   }
   auto account = parse_int(parts[0]);
   auto expires = parse_int(parts[1]);
   if (!account || !expires || *expires < deps_.clock.now_unix() ||
-      !core::constant_time_equal(parts[3], ticket_signature(*account, *expires, parts[2]))) {
+      !core::constant_time_equal(parts[4],
+                                 ticket_signature(*account, *expires, parts[2], parts[3]))) {
     return invalid;
   }
   std::string digest(parts[2]);
   auto owner = deps_.store.read([&](ports::StoreTx& tx) { return authenticate_in(tx, digest); });
-  if (!owner || owner->value != *account) {
+  if (!owner || owner->value != *account || !first_use(std::string(parts[4]), *expires)) {
     return invalid;
   }
   return StreamCredentials{*owner, std::move(digest)};
+}
+
+bool StreamService::first_use(const std::string& signature, std::int64_t expires) {
+  const std::int64_t now = deps_.clock.now_unix();
+  std::lock_guard lock(redeemed_mutex_);
+  if (redeemed_.size() >= sweep_at_) {
+    // Expired tickets fail on their expiry anyway: forget them, and sweep again only once the
+    // set has doubled, so the cost per redemption stays constant.
+    std::erase_if(redeemed_, [now](const auto& entry) { return entry.second < now; });
+    sweep_at_ = std::max<std::size_t>(1024, redeemed_.size() * 2);
+  }
+  return redeemed_.emplace(signature, expires).second;
 }
 
 }  // namespace kaiwa::app

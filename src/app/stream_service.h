@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/dependencies.h"
@@ -33,7 +35,7 @@ struct StreamTicket {
   std::int64_t expires_in_seconds = 0;
 };
 
-// Thread-safe (stateless beyond its dependencies).
+// Thread-safe: a mutex guards the only state, the tickets already redeemed.
 class StreamService {
  public:
   static constexpr std::int64_t kTicketSeconds = 30;
@@ -55,15 +57,26 @@ class StreamService {
 
   // A ticket that opens one stream for the token's account within kTicketSeconds, so a browser
   // never puts a long-lived token in a URL.
-  StreamTicket issue_ticket(const StreamCredentials& credentials) const;
-  // Errors: kUnauthenticated when the ticket is forged, expired, or its token was revoked.
+  StreamTicket issue_ticket(const StreamCredentials& credentials);
+  // Errors: kUnauthenticated when the ticket is forged, expired, already used, or its token was
+  // revoked. Single use, so a ticket that leaks from a URL (logs, proxies) opens nothing more.
+  // (Remembered by this process: in a cluster, a ticket is single use per node.)
   core::Result<StreamCredentials> redeem_ticket(std::string_view ticket);
 
  private:
+  static constexpr std::size_t kNonceChars = 16;
+
   std::string ticket_signature(std::int64_t account, std::int64_t expires,
-                               std::string_view token_digest) const;
+                               std::string_view token_digest, std::string_view nonce) const;
+
+  // Records the ticket's signature as used; false when it was used before.
+  bool first_use(const std::string& signature, std::int64_t expires);
 
   Dependencies deps_;
+
+  std::mutex redeemed_mutex_;
+  std::unordered_map<std::string, std::int64_t> redeemed_;  // signature -> expiry; guarded
+  std::size_t sweep_at_ = 1024;                             // guarded by redeemed_mutex_
 };
 
 }  // namespace kaiwa::app

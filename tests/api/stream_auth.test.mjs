@@ -203,7 +203,7 @@ test('every event type reaches exactly its audience', { timeout: 60000 }, async 
   for (const s of [so, sm, sx, ss]) s.assertClean();
 });
 
-test('stream tickets: a ticket opens the stream without a header; forged, garbled or revoked tickets get 401', async () => {
+test('stream tickets: a ticket opens one stream without a header; reused, forged, garbled or revoked tickets get 401', async () => {
   const [a, b] = await makeUsers(srv, org, ['Ticket A', 'Ticket B']);
   const t = await issueTicket(a.api);
   assert.equal(t.expires_in, 30);
@@ -228,6 +228,7 @@ test('stream tickets: a ticket opens the stream without a header; forged, garble
     ['expiry extended', t.ticket.replace(/^(\d+)\.(\d+)/, (_, acc, exp) => `${acc}.${Number(exp) + 3600}`)],
     ['truncated', t.ticket.slice(0, Math.floor(t.ticket.length / 2))],
     ['extra part', `${t.ticket}.x`],
+    ['already used (tickets are single use)', t.ticket],
   ];
   for (const [what, ticket] of forged) {
     const r = await tryOpenStream(srv.url, null, { ticket, auth: 'none' });

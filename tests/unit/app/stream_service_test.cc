@@ -177,6 +177,17 @@ TEST_F(StreamServiceTest, ATicketRedeemsForItsTokensAccountUntilItExpires) {
       fails_with(app_.stream.redeem_ticket(ticket.ticket), core::ErrorCode::kUnauthenticated));
 }
 
+TEST_F(StreamServiceTest, ATicketOpensOneStreamOnly) {
+  const std::string token = must(app_.accounts.create_token(bob_));
+  StreamTicket ticket = app_.stream.issue_ticket({bob_, app_.crypto().token_digest(token)});
+  EXPECT_EQ(must(app_.stream.redeem_ticket(ticket.ticket)).account, bob_);
+  EXPECT_TRUE(
+      fails_with(app_.stream.redeem_ticket(ticket.ticket), core::ErrorCode::kUnauthenticated));
+  // Another ticket for the same token, even in the same second, still works.
+  StreamTicket next = app_.stream.issue_ticket({bob_, app_.crypto().token_digest(token)});
+  EXPECT_EQ(must(app_.stream.redeem_ticket(next.ticket)).account, bob_);
+}
+
 TEST_F(StreamServiceTest, ForgedOrMalformedTicketsAreRefused) {
   const std::string token = must(app_.accounts.create_token(bob_));
   StreamTicket ticket = app_.stream.issue_ticket({bob_, app_.crypto().token_digest(token)});
@@ -185,7 +196,7 @@ TEST_F(StreamServiceTest, ForgedOrMalformedTicketsAreRefused) {
   std::string bad_signature = ticket.ticket;
   bad_signature.back() = bad_signature.back() == 'a' ? 'b' : 'a';
   for (const std::string& forged :
-       {as_alice, bad_signature, std::string(""), std::string("...."), std::string("1.2.3"),
+       {as_alice, bad_signature, std::string(""), std::string("...."), std::string("1.2.3.4"),
         std::string("x.y.z.w"), ticket.ticket + ".extra"}) {
     EXPECT_TRUE(fails_with(app_.stream.redeem_ticket(forged), core::ErrorCode::kUnauthenticated))
         << forged;
