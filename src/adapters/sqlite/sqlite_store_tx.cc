@@ -481,18 +481,22 @@ Result<std::optional<core::RoomView>> SqliteStoreTx::find_room_view(RoomId room,
   return view;
 }
 
+Status SqliteStoreTx::update_membership(std::string_view update_sql, RoomId room, AccountId account,
+                                        std::int64_t value) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(update_sql));
+  return s->bind(1, value).bind(2, room.value).bind(3, account.value).exec();
+}
+
 Status SqliteStoreTx::set_read_seq(RoomId room, AccountId account, std::int64_t seq) {
-  KAIWA_ASSIGN_OR_RETURN(
-      Statement * s,
-      prepare("UPDATE memberships SET read_seq = ? WHERE room_id = ? AND account_id = ?"));
-  return s->bind(1, seq).bind(2, room.value).bind(3, account.value).exec();
+  return update_membership(
+      "UPDATE memberships SET read_seq = ? WHERE room_id = ? AND account_id = ?", room, account,
+      seq);
 }
 
 Status SqliteStoreTx::set_fetched_seq(RoomId room, AccountId account, std::int64_t seq) {
-  KAIWA_ASSIGN_OR_RETURN(
-      Statement * s,
-      prepare("UPDATE memberships SET fetched_seq = ? WHERE room_id = ? AND account_id = ?"));
-  return s->bind(1, seq).bind(2, room.value).bind(3, account.value).exec();
+  return update_membership(
+      "UPDATE memberships SET fetched_seq = ? WHERE room_id = ? AND account_id = ?", room, account,
+      seq);
 }
 
 // Counted from the message and mention indexes rather than kept as counters, so they are exact
@@ -999,14 +1003,11 @@ Result<std::vector<core::Event>> SqliteStoreTx::read_account_events(AccountId ac
 Result<ports::EventLogBounds> SqliteStoreTx::event_log_bounds() {
   // AUTOINCREMENT keeps the highest position ever issued in sqlite_sequence, even once the
   // newest events are pruned.
-  KAIWA_ASSIGN_OR_RETURN(
-      Statement * s,
-      prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)"));
-  KAIWA_ASSIGN_OR_RETURN(
-      auto head, fetch_one<std::int64_t>(*s, [](const Statement& row) { return row.int64(0); }));
-  KAIWA_ASSIGN_OR_RETURN(auto pruned, find_setting(kPrunedThroughKey));
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'"));
   ports::EventLogBounds bounds;
-  bounds.head = head.value_or(0);
+  KAIWA_ASSIGN_OR_RETURN(bounds.head, fetch_int(*s));  // 0 before the first event
+  KAIWA_ASSIGN_OR_RETURN(auto pruned, find_setting(kPrunedThroughKey));
   bounds.pruned_through = pruned ? std::stoll(*pruned) : 0;
   return bounds;
 }
@@ -1042,19 +1043,17 @@ Result<std::int64_t> SqliteStoreTx::prune_events(std::int64_t created_before_ms,
 }
 
 Status SqliteStoreTx::set_membership_joined_pos(RoomId room, AccountId account, std::int64_t pos) {
-  KAIWA_ASSIGN_OR_RETURN(
-      Statement * s,
-      prepare("UPDATE memberships SET joined_pos = ? WHERE room_id = ? AND account_id = ?"));
-  return s->bind(1, pos).bind(2, room.value).bind(3, account.value).exec();
+  return update_membership(
+      "UPDATE memberships SET joined_pos = ? WHERE room_id = ? AND account_id = ?", room, account,
+      pos);
 }
 
 Status SqliteStoreTx::archive_membership(RoomId room, AccountId account, std::int64_t left_pos) {
-  KAIWA_ASSIGN_OR_RETURN(
-      Statement * s,
-      prepare("INSERT OR REPLACE INTO membership_history (room_id, account_id, joined_pos, "
-              "left_pos) SELECT room_id, account_id, joined_pos, ? FROM memberships WHERE "
-              "room_id = ? AND account_id = ?"));
-  return s->bind(1, left_pos).bind(2, room.value).bind(3, account.value).exec();
+  return update_membership(
+      "INSERT OR REPLACE INTO membership_history (room_id, account_id, joined_pos, left_pos) "
+      "SELECT room_id, account_id, joined_pos, ? FROM memberships WHERE room_id = ? AND "
+      "account_id = ?",
+      room, account, left_pos);
 }
 
 Result<std::vector<core::MembershipSpan>> SqliteStoreTx::list_membership_spans(

@@ -120,6 +120,10 @@ class SqliteStoreTx final : public ports::StoreTx {
  private:
   core::Result<Statement*> prepare(std::string_view sql) { return connection_.prepare(sql); }
 
+  // Runs update_sql, whose parameters are (value, room_id, account_id), on one membership.
+  core::Status update_membership(std::string_view update_sql, core::RoomId room,
+                                 core::AccountId account, std::int64_t value);
+
   core::Result<std::vector<core::Task>> query_tasks(std::string_view sql, std::int64_t key,
                                                     const ports::TaskFilter& filter);
   core::Status insert_mentions(const core::Message& message, std::int64_t seq,
