@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import { startServer, expectStatus } from './support/server.mjs';
 import { makeOrg, makeUsers, makeRoom, postMessage, idList } from './support/fixtures.mjs';
 import {
-  openStream, tryOpenStream, issueTicket, assertErrorBody, rawUpgrade, createdIn, within,
-} from './support/stream.mjs';
+  tryOpenStream, issueTicket, assertErrorBody, rawUpgrade, createdIn, within, StreamSet } from './support/stream.mjs';
 
 let srv;
 let org;
-const open = [];
+const streams = new StreamSet();
 
 before(async () => {
   srv = await startServer();
@@ -18,14 +17,12 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of open) s.terminate();
+  streams.closeAll();
   await srv?.stop();
 });
 
-async function stream(user, opts = {}) {
-  const s = await openStream(srv.url, opts.token ?? user.api_token, { label: `${user.name}${opts.since !== undefined ? ` since=${opts.since}` : ''}`, ...opts });
-  open.push(s);
-  return s;
+function stream(user, opts = {}) {
+  return streams.open(srv.url, user, opts);
 }
 
 /** Posts into the user's my chat and waits until their stream has it: everything committed before is then delivered. */

@@ -5,11 +5,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, expectStatus } from './support/server.mjs';
 import { makeOrg, makeUsers, makeRoom, postMessage, latestMessages, cmpId } from './support/fixtures.mjs';
-import { openStream, createdIn, assertMessageData, poolMap } from './support/stream.mjs';
+import { createdIn, assertMessageData, poolMap, StreamSet } from './support/stream.mjs';
 
 let srv;
 let org;
-const open = [];
+const streams = new StreamSet();
 
 before(async () => {
   srv = await startServer();
@@ -17,14 +17,12 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of open) s.terminate();
+  streams.closeAll();
   await srv?.stop();
 });
 
-async function stream(user, opts = {}) {
-  const s = await openStream(srv.url, user.api_token, { label: `${user.name}${opts.since !== undefined ? ` since=${opts.since}` : ''}`, ...opts });
-  open.push(s);
-  return s;
+function stream(user, opts = {}) {
+  return streams.open(srv.url, user, opts);
 }
 
 test('two members see each other\'s messages live, in the same pos order, with the posted body; edits and deletes follow', async () => {

@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startServer, tempDir, expectStatus, sleep } from './support/server.mjs';
 import { makeOrg, makeUsers, makeRoom, postMessage, cmpId } from './support/fixtures.mjs';
-import { openStream, createdIn, poolMap } from './support/stream.mjs';
+import { createdIn, poolMap, StreamSet } from './support/stream.mjs';
 
 const dirs = [];
 const servers = [];
-const open = [];
+const streams = new StreamSet();
 
 after(async () => {
-  for (const s of open) s.terminate();
+  streams.closeAll();
   for (const s of servers) await s.stop({ removeData: false });
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -24,10 +24,8 @@ async function start(dataDir) {
   return srv;
 }
 
-async function stream(srv, user, opts = {}) {
-  const s = await openStream(srv.url, user.api_token, { label: `${user.name}${opts.since !== undefined ? ` since=${opts.since}` : ''}`, ...opts });
-  open.push(s);
-  return s;
+function stream(srv, user, opts = {}) {
+  return streams.open(srv.url, user, opts);
 }
 
 /** Posters hammer the room until stopped or the server goes away; returns {acked, done}. */

@@ -5,21 +5,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './support/server.mjs';
 import { makeOrg, makeUsers, makeRoom, postMessage } from './support/fixtures.mjs';
-import { openStream, createdIn, poolMap } from './support/stream.mjs';
+import { createdIn, poolMap, StreamSet } from './support/stream.mjs';
 
 let srv;
-const open = [];
+const streams = new StreamSet();
 
 before(async () => { srv = await startServer({ rateLimit: 10000000 }); });
 after(async () => {
-  for (const s of open) s.terminate();
+  streams.closeAll();
   await srv?.stop();
 });
 
-async function stream(user, opts = {}) {
-  const s = await openStream(srv.url, user.api_token, { label: `${user.name}${opts.since !== undefined ? ` since=${opts.since}` : ''}`, ...opts });
-  open.push(s);
-  return s;
+function stream(user, opts = {}) {
+  return streams.open(srv.url, user, opts);
 }
 
 // The server keeps at most 4 MiB queued per connection; the kernel buffers some more on both

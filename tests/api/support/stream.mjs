@@ -213,6 +213,27 @@ export async function openStream(baseUrl, token, opts = {}) {
 }
 
 /** POST /kaiwa/v1/stream/tickets; returns the parsed answer (asserts 200 and its shape). */
+/**
+ * Streams a test file opens, closed together at the end:
+ *   const streams = new StreamSet(); ... streams.open(url, user, opts); after: streams.closeAll().
+ * opts.token overrides the user's token; the label names the user.
+ */
+export class StreamSet {
+  #open = [];
+
+  async open(baseUrl, user, opts = {}) {
+    const label = `${user.name}${opts.since !== undefined ? ` since=${opts.since}` : ''}`;
+    const token = opts.token ?? user.api_token;
+    const s = await openStream(baseUrl, token, { label, ...opts });
+    this.#open.push(s);
+    return s;
+  }
+
+  closeAll() {
+    for (const s of this.#open) s.terminate();
+  }
+}
+
 export async function issueTicket(api, opts = {}) {
   const res = await api.request('POST', '/kaiwa/v1/stream/tickets', { form: {}, check: false, ...opts });
   assert.equal(res.status, 200, `POST /kaiwa/v1/stream/tickets → ${res.status} ${res.text}`);
