@@ -196,7 +196,10 @@ void EventHub::begin(Stream& stream, std::optional<std::int64_t> since,
 }
 
 bool EventHub::tail_log() {
-  if (streams_.empty()) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!streams_.empty()) {
+    last_stream_seen_ = now;
+  } else if (now - last_stream_seen_ > kIdleBeforeSkipping) {
     return skip_to_head();
   }
   auto events = stream_service_.tail(head_, options_.tail_batch);
@@ -218,8 +221,9 @@ bool EventHub::tail_log() {
   return events->size() == options_.tail_batch;
 }
 
-// With no stream to feed, reading and keeping events would only cost the writers CPU: the hub
-// jumps to the log's head, and the next stream catches up from the log.
+// With no stream to feed for a while, reading and keeping events would only cost the writers
+// CPU: the hub jumps to the log's head, and the next stream catches up from the log. (Not at
+// once: when every client drops together, a reconnect storm follows that wants the memory.)
 bool EventHub::skip_to_head() {
   auto bounds = stream_service_.bounds();
   if (!bounds) {

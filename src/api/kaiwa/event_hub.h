@@ -140,6 +140,9 @@ class EventHub {
   std::unordered_map<core::RoomId, std::deque<std::int64_t>> recent_by_room_;
   std::unordered_map<core::AccountId, std::deque<std::int64_t>> recent_by_recipient_;
   std::chrono::steady_clock::time_point next_prune_{};
+  // When a stream was last attached; long ago at start, so an idle hub skips from the start.
+  std::chrono::steady_clock::time_point last_stream_seen_{};
+  static constexpr std::chrono::seconds kIdleBeforeSkipping{10};
 
   std::thread thread_;
 };
