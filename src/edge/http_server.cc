@@ -51,9 +51,8 @@ struct HttpServer::Impl {
   asio::awaitable<void> session(Tcp::socket socket);
   asio::awaitable<HttpResponse> run_handler(HttpRequest& request);
   asio::awaitable<void> reject_oversized(beast::tcp_stream& stream, unsigned version);
-  asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
-                                        http::request<http::string_body> request,
-                                        std::shared_ptr<WebSocketListener> listener);
+  void serve_websocket(Tcp::socket socket, http::request<http::string_body> request,
+                       std::shared_ptr<WebSocketListener> listener);
   void close_websockets();
 };
 
@@ -255,32 +254,39 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     }
   }
   if (websocket_listener) {
-    buffer.clear();
-    buffer.shrink_to_fit();
-    co_await serve_websocket(std::move(stream), std::move(upgrade_request),
-                             std::move(websocket_listener));
+    serve_websocket(stream.release_socket(), std::move(upgrade_request),
+                    std::move(websocket_listener));
     co_return;
   }
   stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> HttpServer::Impl::serve_websocket(
-    beast::tcp_stream stream, http::request<http::string_body> request,
-    std::shared_ptr<WebSocketListener> listener) {
+// Runs the upgraded connection as a coroutine of its own, so the HTTP session's frame (parser,
+// request and response objects) is freed: an idle WebSocket keeps only what it needs. It counts
+// as a connection, and stays in the registry for shutdown, until it ends.
+void HttpServer::Impl::serve_websocket(Tcp::socket socket, http::request<http::string_body> request,
+                                       std::shared_ptr<WebSocketListener> listener) {
   WebSocketSessionOptions session_options{
       options.websocket_max_queued_bytes, options.websocket_max_message_bytes,
       options.websocket_ping_after, &options.websocket_framing, &send_budget};
-  auto session = std::make_shared<WebSocketSession>(std::move(stream), session_options);
+  auto executor = socket.get_executor();
+  auto session = std::make_shared<WebSocketSession>(std::move(socket), session_options);
   {
     std::lock_guard lock(websockets_mutex);
     websockets.insert(session);
   }
+  connections.fetch_add(1);
   if (stopping.load()) {
     session->close(close_code::kServiceRestart, "server restarting");
   }
-  co_await session->run(std::move(request), std::move(listener));
-  std::lock_guard lock(websockets_mutex);
-  websockets.erase(session);
+  asio::co_spawn(executor, session->run(std::move(request), std::move(listener)),
+                 [this, session](const std::exception_ptr&) {
+                   {
+                     std::lock_guard lock(websockets_mutex);
+                     websockets.erase(session);
+                   }
+                   connections.fetch_sub(1);
+                 });
 }
 
 // Tells every WebSocket client to reconnect, spread over the configured window.

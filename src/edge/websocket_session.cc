@@ -10,14 +10,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream,
+WebSocketSession::WebSocketSession(asio::ip::tcp::socket&& socket,
                                    const WebSocketSessionOptions& options)
-    : ws_(std::move(stream)), options_(options) {}
+    : ws_(std::move(socket)), options_(options) {}
 
 asio::awaitable<void> WebSocketSession::run(beast::http::request<beast::http::string_body> request,
                                             std::shared_ptr<WebSocketListener> listener) {
-  // The WebSocket layer keeps its own deadlines from here on.
-  beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
   timeouts.idle_timeout = options_.ping_after * 2;
@@ -139,7 +137,8 @@ void WebSocketSession::write_next() {
                           self->closing_ = true;
                         }
                         // Ends the read loop too, which ends the session.
-                        beast::get_lowest_layer(self->ws_).close();
+                        beast::error_code ignored;
+                        beast::get_lowest_layer(self->ws_).close(ignored);
                         return;
                       }
                       self->write_next();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -32,9 +33,11 @@ struct WebSocketSessionOptions {
 class WebSocketSession final : public WebSocketChannel,
                                public std::enable_shared_from_this<WebSocketSession> {
  public:
-  using Stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  // On the bare socket: the WebSocket layer keeps its own deadlines, so tcp_stream's timers
+  // would only cost memory on every idle connection.
+  using Stream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
 
-  WebSocketSession(boost::beast::tcp_stream&& stream, const WebSocketSessionOptions& options);
+  WebSocketSession(boost::asio::ip::tcp::socket&& socket, const WebSocketSessionOptions& options);
 
   // Completes the handshake for request, then serves the connection until it ends: reads (and
   // discards) client messages so control frames, pings and timeouts are processed.
