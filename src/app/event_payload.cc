@@ -48,6 +48,13 @@ core::Event make_event(std::string_view type, core::RoomId room, const EventPayl
   return event;
 }
 
+// Appends the event that ends event.recipient's membership of event.room, and keeps the span
+// of that membership (it must not be deleted yet) for resumes from before its end.
+core::Status append_membership_end(ports::StoreTx& tx, const core::Event& event) {
+  KAIWA_ASSIGN_OR_RETURN(std::int64_t pos, tx.append_event(event));
+  return tx.archive_membership(event.room, event.recipient, pos);
+}
+
 }  // namespace
 
 core::Status record_event(ports::StoreTx& tx, std::string_view type, core::RoomId room,
@@ -83,8 +90,7 @@ core::Status record_member_gone(ports::StoreTx& tx, std::string_view type, core:
       make_event(type, room,
                  EventPayload().add("room_id", room.value).add("account_id", member.value), now_ms);
   event.recipient = member;
-  KAIWA_ASSIGN_OR_RETURN(std::int64_t pos, tx.append_event(event));
-  return tx.archive_membership(room, member, pos);
+  return append_membership_end(tx, event);
 }
 
 core::Status record_room_deleted(ports::StoreTx& tx, core::RoomId room, core::AccountId member,
@@ -94,8 +100,7 @@ core::Status record_room_deleted(ports::StoreTx& tx, core::RoomId room, core::Ac
       EventPayload().add("room_id", room.value).add("account_id", deleted_by.value), now_ms);
   event.to_room_members = false;
   event.recipient = member;
-  KAIWA_ASSIGN_OR_RETURN(std::int64_t pos, tx.append_event(event));
-  return tx.archive_membership(room, member, pos);
+  return append_membership_end(tx, event);
 }
 
 }  // namespace kaiwa::app

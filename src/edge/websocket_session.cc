@@ -62,28 +62,30 @@ bool WebSocketSession::send(std::span<const SharedText> items) {
     return false;
   }
   if (queued_bytes_ + bytes > options_.max_queued_bytes || !options_.budget->try_take(bytes)) {
-    closing_ = true;
-    drop_queue();
-    close_ = CloseRequest{close_code::kSlowConsumer, "too slow: resume from your last pos"};
-  } else {
-    queue_.insert(queue_.end(), items.begin(), items.end());
-    queued_bytes_ += bytes;
+    begin_close(CloseRequest{close_code::kSlowConsumer, "too slow: resume from your last pos"});
+    return false;
   }
-  if (!writing_) {
-    writing_ = true;
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
-  }
-  return !close_.has_value();
+  queue_.insert(queue_.end(), items.begin(), items.end());
+  queued_bytes_ += bytes;
+  wake_writer();
+  return true;
 }
 
 void WebSocketSession::close(std::uint16_t code, std::string reason) {
   std::lock_guard lock(mutex_);
-  if (closing_) {
-    return;
+  if (!closing_) {
+    begin_close(CloseRequest{code, std::move(reason)});
   }
+}
+
+void WebSocketSession::begin_close(CloseRequest request) {
   closing_ = true;
   drop_queue();
-  close_ = CloseRequest{code, std::move(reason)};
+  close_ = std::move(request);
+  wake_writer();
+}
+
+void WebSocketSession::wake_writer() {
   if (!writing_) {
     writing_ = true;
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });

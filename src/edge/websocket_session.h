@@ -62,6 +62,11 @@ class WebSocketSession final : public WebSocketChannel,
   bool take_frame();
   // Empties the queue, returning its bytes to the budget. Requires mutex_.
   void drop_queue();
+  // Drops what is queued and sends request's close frame once the write in flight is done.
+  // Requires mutex_.
+  void begin_close(CloseRequest request);
+  // Starts the write chain on the strand unless it is running. Requires mutex_.
+  void wake_writer();
 
   Stream ws_;
   WebSocketSessionOptions options_;

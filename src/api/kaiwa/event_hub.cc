@@ -49,7 +49,6 @@ struct EventHub::Stream {
   std::shared_ptr<edge::WebSocketChannel> channel;
   // Every event up to cursor that this stream may see has been queued for it.
   std::int64_t cursor = 0;
-  bool live = false;
   // The channel refused more (closed, or closing as too slow): nothing more is queued.
   bool closed = false;
   std::vector<core::RoomId> rooms;  // rooms it hears live
@@ -436,7 +435,6 @@ void EventHub::close_on_error(Stream& stream, std::string_view what, const core:
 
 void EventHub::go_live(Stream& stream, const std::vector<core::RoomId>& rooms) {
   stream.cursor = std::max(stream.cursor, head_);
-  stream.live = true;
   for (core::RoomId room : rooms) {
     join_room(stream, room);
   }
