@@ -2,6 +2,9 @@
 // HTTP server takes, so the cluster's HTTP adapter can share the schema, queries and parsing.
 #include "adapters/groonga/groonga_search_index.h"
 
+#include <fstream>
+#include <system_error>
+
 #include <fcntl.h>
 #include <groonga.h>
 #include <rapidjson/document.h>
@@ -9,9 +12,6 @@
 #include <rapidjson/writer.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-#include <fstream>
-#include <system_error>
 
 namespace kaiwa::groonga {
 namespace {
@@ -218,11 +218,13 @@ bool is_valid_hit_row(const rapidjson::Value& row) {
 class GroongaSearchIndex::ContextLease {
  public:
   explicit ContextLease(GroongaSearchIndex& index) : index_(index), ctx_(index.acquire_context()) {}
+
   ~ContextLease() {
     if (ctx_ != nullptr) {
       index_.release_context(ctx_);
     }
   }
+
   ContextLease(const ContextLease&) = delete;
   ContextLease& operator=(const ContextLease&) = delete;
 
@@ -238,8 +240,8 @@ core::Result<std::unique_ptr<GroongaSearchIndex>> GroongaSearchIndex::open(
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) {
-    return core::Error::unavailable("cannot create search directory " + directory.string() +
-                                    ": " + ec.message());
+    return core::Error::unavailable("cannot create search directory " + directory.string() + ": " +
+                                    ec.message());
   }
   const std::string lock_path = (directory / kLockFile).string();
   const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -248,8 +250,8 @@ core::Result<std::unique_ptr<GroongaSearchIndex>> GroongaSearchIndex::open(
   }
   if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd);
-    return core::Error::unavailable("the search index in " + directory.string() +
-                                    " is in use by another process");
+    return core::Error::conflict("the search index in " + directory.string() +
+                                 " is in use by another process");
   }
   if (!GroongaRuntime::acquire()) {
     ::close(lock_fd);
@@ -484,17 +486,15 @@ core::Result<std::int64_t> GroongaSearchIndex::checkpoint() {
 
 core::Result<std::int64_t> GroongaSearchIndex::read_checkpoint_row(grn_ctx* ctx,
                                                                    std::string_view key) {
-  KAIWA_ASSIGN_OR_RETURN(std::string output,
-                         run(ctx, "select",
-                             {{"table", "Checkpoints"},
-                              {"filter", "_key == " + quote_phrase(key)},
-                              {"output_columns", "pos"},
-                              {"cache", "no"}}));
+  KAIWA_ASSIGN_OR_RETURN(std::string output, run(ctx, "select",
+                                                 {{"table", "Checkpoints"},
+                                                  {"filter", "_key == " + quote_phrase(key)},
+                                                  {"output_columns", "pos"},
+                                                  {"cache", "no"}}));
   KAIWA_ASSIGN_OR_RETURN(rapidjson::Document document, parse_output(output));
   // [[[n], [["pos", "Int64"]], [pos]]]; no row yet reads as 0.
-  if (!document.IsArray() || document.Empty() || !document[0].IsArray() ||
-      document[0].Size() < 3 || !document[0][2].IsArray() || document[0][2].Empty() ||
-      !document[0][2][0].IsInt64()) {
+  if (!document.IsArray() || document.Empty() || !document[0].IsArray() || document[0].Size() < 3 ||
+      !document[0][2].IsArray() || document[0][2].Empty() || !document[0][2][0].IsInt64()) {
     return std::int64_t{0};
   }
   return document[0][2][0].GetInt64();
@@ -503,8 +503,8 @@ core::Result<std::int64_t> GroongaSearchIndex::read_checkpoint_row(grn_ctx* ctx,
 core::Status GroongaSearchIndex::put_checkpoint(grn_ctx* ctx, std::int64_t pos) {
   const std::string values = "[{\"_key\":\"" + std::string(kCheckpointKey) +
                              "\",\"pos\":" + std::to_string(pos) + "},{\"_key\":\"" +
-                             std::string(kSchemaKey) + "\",\"pos\":" +
-                             std::to_string(kSchemaVersion) + "}]";
+                             std::string(kSchemaKey) +
+                             "\",\"pos\":" + std::to_string(kSchemaVersion) + "}]";
   KAIWA_TRY(run(ctx, "load", {{"table", "Checkpoints"}, {"values", values}}));
   return core::ok();
 }
@@ -552,28 +552,26 @@ core::Status GroongaSearchIndex::apply(std::span<const ports::IndexChange> chang
   return put_checkpoint(lease.get(), through_pos);
 }
 
-core::Result<ports::SearchResults> GroongaSearchIndex::search(
-    const ports::SearchRequest& request) {
+core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::SearchRequest& request) {
   if (request.rooms.empty()) {
     return ports::SearchResults{};
   }
   const bool newest = request.order == ports::SearchOrder::kNewest;
   KAIWA_ASSIGN_OR_RETURN(
       std::string output,
-      run("select",
-          {{"table", "Messages"},
-           {"match_columns", "body"},
-           {"query", to_query_syntax(request.query)},
-           // Only the query syntax's operators; never pragmas, column names or updates.
-           {"query_flags", "NONE"},
-           {"filter", filter_of(request)},
-           {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
-           {"output_columns", "_key,room,sender,send_time,update_time,_score," + snippet_column() +
-                                  ",string_substring(body, 0, " +
-                                  std::to_string(kFallbackSnippetCharacters) + ")"},
-           {"offset", std::to_string(request.offset)},
-           {"limit", std::to_string(request.limit)},
-           {"cache", "no"}}));
+      run("select", {{"table", "Messages"},
+                     {"match_columns", "body"},
+                     {"query", to_query_syntax(request.query)},
+                     // Only the query syntax's operators; never pragmas, column names or updates.
+                     {"query_flags", "NONE"},
+                     {"filter", filter_of(request)},
+                     {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
+                     {"output_columns", "_key,room,sender,send_time,update_time,_score," +
+                                            snippet_column() + ",string_substring(body, 0, " +
+                                            std::to_string(kFallbackSnippetCharacters) + ")"},
+                     {"offset", std::to_string(request.offset)},
+                     {"limit", std::to_string(request.limit)},
+                     {"cache", "no"}}));
   KAIWA_ASSIGN_OR_RETURN(rapidjson::Document document, parse_output(output));
   // [[[total], [[column, type], ...], row, ...]]
   if (!document.IsArray() || document.Empty() || !document[0].IsArray() || document[0].Empty() ||

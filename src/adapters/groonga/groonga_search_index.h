@@ -29,8 +29,8 @@ struct GroongaOpenReport {
 // may open a directory (an flock), so `kaiwa reindex` can tell whether a server holds it.
 class GroongaSearchIndex final : public ports::SearchIndex {
  public:
-  // Errors: kUnavailable when another process holds the directory, or Groonga cannot open or
-  // create the database.
+  // Errors: kConflict when another process (or index object) holds the directory; kUnavailable
+  // when Groonga cannot open or create the database.
   static core::Result<std::unique_ptr<GroongaSearchIndex>> open(
       const std::filesystem::path& directory);
   ~GroongaSearchIndex() override;

@@ -17,8 +17,8 @@ namespace {
 
 using ports::IndexChange;
 
-IndexChange put(std::int64_t id, std::int64_t room, std::string_view body,
-                std::int64_t sender = 1, std::int64_t time = 0) {
+IndexChange put(std::int64_t id, std::int64_t room, std::string_view body, std::int64_t sender = 1,
+                std::int64_t time = 0) {
   IndexChange change;
   change.kind = IndexChange::Kind::kPut;
   change.message.id = core::MessageId(id);
@@ -146,8 +146,8 @@ TEST_F(GroongaSearchIndexTest, HostileQueriesAreLiteralText) {
 }
 
 TEST_F(GroongaSearchIndexTest, FiltersByRoomSenderAndTime) {
-  apply({put(1, 1, "会議 a", 10, 1000), put(2, 2, "会議 b", 11, 2000), put(3, 3, "会議 c", 10, 3000),
-         put(4, 1, "会議 d", 11, 4000)});
+  apply({put(1, 1, "会議 a", 10, 1000), put(2, 2, "会議 b", 11, 2000),
+         put(3, 3, "会議 c", 10, 3000), put(4, 1, "会議 d", 11, 4000)});
   EXPECT_EQ(ids("会議", {1, 2}), (Ids{4, 2, 1}));
   EXPECT_EQ(ids("会議", {3}), (Ids{3}));
   auto by_sender = request("会議", {1, 2, 3});
@@ -205,8 +205,8 @@ TEST_F(GroongaSearchIndexTest, EditsDeletesAndRoomRemovalReachTheIndex) {
 }
 
 TEST_F(GroongaSearchIndexTest, ReplayingChangesAfterACheckpointConverges) {
-  const std::vector<IndexChange> changes = {put(1, 1, "会議"), put(2, 1, "会議"),
-                                            remove_message(1), put(2, 1, "打ち合わせ")};
+  const std::vector<IndexChange> changes = {put(1, 1, "会議"), put(2, 1, "会議"), remove_message(1),
+                                            put(2, 1, "打ち合わせ")};
   apply(changes, 4);
   apply(changes, 4);
   EXPECT_EQ(ids("会議"), Ids{});
@@ -238,7 +238,7 @@ TEST_F(GroongaSearchIndexTest, UncleanShutdownRebuildsLexiconsFromStoredMessages
 
 TEST_F(GroongaSearchIndexTest, AnotherProcessOrOpenerIsRefused) {
   auto second = GroongaSearchIndex::open(dir_.path() / "search");
-  EXPECT_TRUE(test::fails_with(second, core::ErrorCode::kUnavailable));
+  EXPECT_TRUE(test::fails_with(second, core::ErrorCode::kConflict));
 }
 
 }  // namespace

@@ -59,8 +59,7 @@ TEST(SearchQueryTest, OrWithoutTwoNeighboursAndLowerCaseOrAreWords) {
 
 TEST(SearchQueryTest, DashAndNotExclude) {
   EXPECT_EQ(excluded_of("会議 -会議室 NOT \"定例 会\" -"), (Strings{"会議室", "定例 会"}));
-  EXPECT_EQ(clauses_of("会議 -会議室 NOT \"定例 会\" -"),
-            (std::vector<Strings>{{"会議"}, {"-"}}));
+  EXPECT_EQ(clauses_of("会議 -会議室 NOT \"定例 会\" -"), (std::vector<Strings>{{"会議"}, {"-"}}));
 }
 
 TEST(SearchQueryTest, EngineSyntaxIsPlainText) {
