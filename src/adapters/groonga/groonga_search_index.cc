@@ -2,6 +2,7 @@
 // HTTP server takes, so the cluster's HTTP adapter can share the schema, queries and parsing.
 #include "adapters/groonga/groonga_search_index.h"
 
+#include <array>
 #include <fstream>
 #include <system_error>
 
@@ -27,8 +28,11 @@ constexpr std::string_view kCheckpointKey = "events";
 constexpr std::string_view kSchemaKey = "schema";
 constexpr std::string_view kOpenMark = "<m>";
 constexpr std::string_view kCloseMark = "</m>";
-// Bytes of text around the first matches (Groonga counts bytes: ~60 Japanese characters).
-constexpr int kSnippetWidth = 180;
+// The first matches with 180 bytes of text around them (~60 Japanese characters), HTML-escaped
+// so that its marks (kOpenMark, kCloseMark) are the only tags in it.
+constexpr std::string_view kSnippetColumn =
+    R"(snippet(body, {"default_open_tag": "<m>", "default_close_tag": "</m>", )"
+    R"("html_escape": true, "width": 180, "max_n_results": 1}))";
 constexpr int kFallbackSnippetCharacters = 60;
 
 // The lexicon normalizes NFKC (width, case, compatibility forms) and treats the long-vowel mark
@@ -93,8 +97,8 @@ std::string json_of_puts(std::span<const ports::IndexChange> puts) {
 }
 
 std::string unescape_html(std::string_view text) {
-  static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&amp;", '&'}};
+  static constexpr std::array<std::pair<std::string_view, char>, 4> kEntities = {
+      {{"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&amp;", '&'}}};
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
@@ -148,13 +152,6 @@ std::vector<ports::SnippetFragment> parse_snippet(std::string_view snippet) {
     pos = close == std::string_view::npos ? snippet.size() : close + kCloseMark.size();
   }
   return fragments;
-}
-
-std::string snippet_column() {
-  return "snippet(body, {\"default_open_tag\": \"" + std::string(kOpenMark) +
-         "\", \"default_close_tag\": \"" + std::string(kCloseMark) +
-         "\", \"html_escape\": true, \"width\": " + std::to_string(kSnippetWidth) +
-         ", \"max_n_results\": 1})";
 }
 
 std::string filter_of(const ports::SearchRequest& request) {
@@ -501,10 +498,9 @@ core::Result<std::int64_t> GroongaSearchIndex::read_checkpoint_row(grn_ctx* ctx,
 }
 
 core::Status GroongaSearchIndex::put_checkpoint(grn_ctx* ctx, std::int64_t pos) {
-  const std::string values = "[{\"_key\":\"" + std::string(kCheckpointKey) +
-                             "\",\"pos\":" + std::to_string(pos) + "},{\"_key\":\"" +
-                             std::string(kSchemaKey) +
-                             "\",\"pos\":" + std::to_string(kSchemaVersion) + "}]";
+  const std::string values = R"([{"_key":")" + std::string(kCheckpointKey) + R"(","pos":)" +
+                             std::to_string(pos) + R"(},{"_key":")" + std::string(kSchemaKey) +
+                             R"(","pos":)" + std::to_string(kSchemaVersion) + "}]";
   KAIWA_TRY(run(ctx, "load", {{"table", "Checkpoints"}, {"values", values}}));
   return core::ok();
 }
@@ -559,19 +555,20 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::Searc
   const bool newest = request.order == ports::SearchOrder::kNewest;
   KAIWA_ASSIGN_OR_RETURN(
       std::string output,
-      run("select", {{"table", "Messages"},
-                     {"match_columns", "body"},
-                     {"query", to_query_syntax(request.query)},
-                     // Only the query syntax's operators; never pragmas, column names or updates.
-                     {"query_flags", "NONE"},
-                     {"filter", filter_of(request)},
-                     {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
-                     {"output_columns", "_key,room,sender,send_time,update_time,_score," +
-                                            snippet_column() + ",string_substring(body, 0, " +
-                                            std::to_string(kFallbackSnippetCharacters) + ")"},
-                     {"offset", std::to_string(request.offset)},
-                     {"limit", std::to_string(request.limit)},
-                     {"cache", "no"}}));
+      run("select",
+          {{"table", "Messages"},
+           {"match_columns", "body"},
+           {"query", to_query_syntax(request.query)},
+           // Only the query syntax's operators; never pragmas, column names or updates.
+           {"query_flags", "NONE"},
+           {"filter", filter_of(request)},
+           {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
+           {"output_columns", "_key,room,sender,send_time,update_time,_score," +
+                                  std::string(kSnippetColumn) + ",string_substring(body, 0, " +
+                                  std::to_string(kFallbackSnippetCharacters) + ")"},
+           {"offset", std::to_string(request.offset)},
+           {"limit", std::to_string(request.limit)},
+           {"cache", "no"}}));
   KAIWA_ASSIGN_OR_RETURN(rapidjson::Document document, parse_output(output));
   // [[[total], [[column, type], ...], row, ...]]
   if (!document.IsArray() || document.Empty() || !document[0].IsArray() || document[0].Empty() ||

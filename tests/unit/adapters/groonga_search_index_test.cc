@@ -59,7 +59,8 @@ class GroongaSearchIndexTest : public ::testing::Test {
     ASSERT_TRUE(test::is_ok(index_->apply(changes, through)));
   }
 
-  ports::SearchRequest request(std::string_view text, std::vector<std::int64_t> rooms = {1, 2}) {
+  static ports::SearchRequest request(std::string_view text,
+                                      const std::vector<std::int64_t>& rooms = {1, 2}) {
     ports::SearchRequest request;
     auto query = core::parse_search_query(text);
     EXPECT_TRUE(test::is_ok(query)) << text;
@@ -85,8 +86,9 @@ class GroongaSearchIndexTest : public ::testing::Test {
     return found;
   }
 
-  std::vector<std::int64_t> ids(std::string_view text, std::vector<std::int64_t> rooms = {1, 2}) {
-    return ids(request(text, std::move(rooms)));
+  std::vector<std::int64_t> ids(std::string_view text,
+                                const std::vector<std::int64_t>& rooms = {1, 2}) {
+    return ids(request(text, rooms));
   }
 
   test::TempDir dir_;
@@ -136,7 +138,7 @@ TEST_F(GroongaSearchIndexTest, QuerySyntaxAndOrNotPhrase) {
 
 TEST_F(GroongaSearchIndexTest, HostileQueriesAreLiteralText) {
   apply({put(1, 1, "a\"b\\c (x) body:@y _key:1 OR")});
-  for (const char* text : {"\"a\\\"b\\\\c\"", "(x)", "body:@y", "_key:1", "\\", "*", ")", "(",
+  for (const char* text : {R"("a\"b\\c")", "(x)", "body:@y", "_key:1", "\\", "*", ")", "(",
                            "\"--filter true\"", "query_flags ALLOW_UPDATE", "x:=1", "&&", "||"}) {
     auto results = index_->search(request(text));
     EXPECT_TRUE(results || results.error().code == core::ErrorCode::kInvalidArgument) << text;

@@ -179,7 +179,7 @@ TEST_F(SearchServiceTest, FiltersPagesAndRejectsBadParameters) {
   EXPECT_EQ(page.hits.size(), 2U);
   EXPECT_TRUE(page.has_more);
 
-  auto rejected = [&](SearchParams bad) {
+  auto rejected = [&](const SearchParams& bad) {
     return test::fails_with(search_->search(alice_, bad), core::ErrorCode::kInvalidArgument);
   };
   SearchParams bad = params;

@@ -82,7 +82,8 @@ TEST(SearchQueryTest, RejectsWhatCannotBeSearched) {
 }
 
 TEST(SearchQueryTest, LimitsCountCharactersAndWords) {
-  EXPECT_TRUE(test::is_ok(parse_search_query(std::string(333, 'a') + std::string(222 * 3, 'x'))));
+  EXPECT_TRUE(test::is_ok(
+      parse_search_query(std::string(333, 'a') + std::string(std::size_t{222} * 3, 'x'))));
   std::string japanese;
   for (int i = 0; i < 1000; ++i) {
     japanese += "会";
