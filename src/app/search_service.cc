@@ -162,7 +162,7 @@ core::Result<std::int64_t> SearchService::rebuild() {
   KAIWA_ASSIGN_OR_RETURN(ports::EventLogBounds bounds, deps_.store.read([](ports::StoreTx& tx) {
     return tx.event_log_bounds();
   }));
-  KAIWA_TRY(index_.clear());
+  KAIWA_TRY(index_.start_rebuild());
   std::int64_t indexed_messages = 0;
   core::MessageId after;
   while (true) {
@@ -183,7 +183,7 @@ core::Result<std::int64_t> SearchService::rebuild() {
     indexed_messages += static_cast<std::int64_t>(page.size());
     after = page.back().id;
   }
-  KAIWA_TRY(index_.apply({}, bounds.head));
+  KAIWA_TRY(index_.finish_rebuild(bounds.head));
   return indexed_messages;
 }
 

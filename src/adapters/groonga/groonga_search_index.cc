@@ -358,19 +358,22 @@ core::Status GroongaSearchIndex::create_schema() {
   for (const auto& [name, params] : commands) {
     KAIWA_TRY(run(owner_, name, params));
   }
-  KAIWA_TRY(rebuild_lexicons());
+  KAIWA_TRY(create_lexicons(owner_));
   return put_checkpoint(owner_, 0);
 }
 
-// Lexicons are derived data: dropping and re-creating them indexes the stored column values
-// statically (Groonga's fast path), which also repairs an index a crash left half-updated.
-core::Status GroongaSearchIndex::rebuild_lexicons() {
+core::Status GroongaSearchIndex::drop_lexicons(grn_ctx* ctx) {
   for (const std::string_view table : {"Terms", "Rooms", "Senders", "Times"}) {
-    auto exists = run(owner_, "object_exist", {{"name", std::string(table)}});
-    if (exists && *exists == "true") {
-      KAIWA_TRY(run(owner_, "table_remove", {{"name", std::string(table)}}));
+    KAIWA_ASSIGN_OR_RETURN(std::string exists,
+                           run(ctx, "object_exist", {{"name", std::string(table)}}));
+    if (exists == "true") {
+      KAIWA_TRY(run(ctx, "table_remove", {{"name", std::string(table)}}));
     }
   }
+  return core::ok();
+}
+
+core::Status GroongaSearchIndex::create_lexicons(grn_ctx* ctx) {
   const std::vector<std::pair<std::string_view, CommandParams>> commands = {
       {"table_create",
        {{"name", "Terms"},
@@ -407,18 +410,20 @@ core::Status GroongaSearchIndex::rebuild_lexicons() {
         {"source", "send_time"}}},
   };
   for (const auto& [name, params] : commands) {
-    KAIWA_TRY(run(owner_, name, params));
+    KAIWA_TRY(run(ctx, name, params));
   }
   return core::ok();
 }
 
 core::Status GroongaSearchIndex::recover() {
-  // A process that died inside a write left its locks behind; the replay from the checkpoint
-  // rewrites every message changed since, and the lexicons are rebuilt from what is stored.
+  // A process that died inside a write left its locks behind, and perhaps a lexicon that
+  // disagrees with the stored rows; the replay from the checkpoint rewrites every message
+  // changed since, over lexicons rebuilt from what is stored.
   if (grn_obj_clear_lock(owner_, db_) != GRN_SUCCESS) {
     return core::Error::unavailable("cannot clear the search database's locks");
   }
-  return rebuild_lexicons();
+  KAIWA_TRY(drop_lexicons(owner_));
+  return create_lexicons(owner_);
 }
 
 core::Result<std::string> GroongaSearchIndex::run(grn_ctx* ctx, std::string_view name,
@@ -587,14 +592,25 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::Searc
   return results;
 }
 
-core::Status GroongaSearchIndex::clear() {
+core::Status GroongaSearchIndex::start_rebuild() {
   std::lock_guard write_lock(write_mutex_);
-  KAIWA_TRY(run("delete", {{"table", "Messages"}, {"filter", "true"}}));
   ContextLease lease(*this);
   if (lease.get() == nullptr) {
     return core::Error::unavailable("cannot create a Groonga context");
   }
+  KAIWA_TRY(drop_lexicons(lease.get()));
+  KAIWA_TRY(run(lease.get(), "truncate", {{"target_name", "Messages"}}));
   return put_checkpoint(lease.get(), 0);
+}
+
+core::Status GroongaSearchIndex::finish_rebuild(std::int64_t through_pos) {
+  std::lock_guard write_lock(write_mutex_);
+  ContextLease lease(*this);
+  if (lease.get() == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
+  KAIWA_TRY(create_lexicons(lease.get()));
+  return put_checkpoint(lease.get(), through_pos);
 }
 
 }  // namespace kaiwa::groonga

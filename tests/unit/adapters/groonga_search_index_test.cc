@@ -215,15 +215,39 @@ TEST_F(GroongaSearchIndexTest, ReplayingChangesAfterACheckpointConverges) {
   EXPECT_EQ(ids("打ち合わせ"), (Ids{2}));
 }
 
-TEST_F(GroongaSearchIndexTest, KeepsEverythingAcrossReopenAndClearEmptiesIt) {
+TEST_F(GroongaSearchIndexTest, KeepsEverythingAcrossReopen) {
   apply({put(1, 1, "会議")}, 42);
   reopen();
   EXPECT_FALSE(index_->open_report().recovered);
   EXPECT_EQ(ids("会議"), (Ids{1}));
   EXPECT_EQ(*index_->checkpoint(), 42);
-  ASSERT_TRUE(test::is_ok(index_->clear()));
-  EXPECT_EQ(ids("会議"), Ids{});
+}
+
+TEST_F(GroongaSearchIndexTest, ARebuildReplacesEverythingAndIndexesInBulkAtTheEnd) {
+  apply({put(1, 1, "会議"), put(2, 2, "資料")}, 42);
+  ASSERT_TRUE(test::is_ok(index_->start_rebuild()));
   EXPECT_EQ(*index_->checkpoint(), 0);
+  apply({put(3, 1, "会議室"), put(4, 2, "[To:9]会議資料")}, 0);
+  ASSERT_TRUE(test::is_ok(index_->finish_rebuild(50)));
+  EXPECT_EQ(*index_->checkpoint(), 50);
+  EXPECT_EQ(ids("会議"), (Ids{4, 3}));
+  EXPECT_EQ(ids("資料"), (Ids{4}));
+  EXPECT_EQ(ids("9"), Ids{});
+  apply({put(5, 1, "会議")}, 51);
+  EXPECT_EQ(ids("会議"), (Ids{5, 4, 3}));
+}
+
+TEST_F(GroongaSearchIndexTest, ARebuildCutShortIsRepairedOnReopen) {
+  apply({put(1, 1, "会議")}, 42);
+  ASSERT_TRUE(test::is_ok(index_->start_rebuild()));
+  apply({put(2, 1, "会議")}, 0);
+  index_.reset();
+  std::filesystem::remove(dir_.path() / "search" / "closed-cleanly");
+  reopen();
+  EXPECT_EQ(*index_->checkpoint(), 0);
+  ASSERT_TRUE(test::is_ok(index_->start_rebuild()));
+  ASSERT_TRUE(test::is_ok(index_->finish_rebuild(1)));
+  EXPECT_EQ(ids("会議"), Ids{});
 }
 
 TEST_F(GroongaSearchIndexTest, UncleanShutdownRebuildsLexiconsFromStoredMessages) {
