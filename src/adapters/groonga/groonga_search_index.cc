@@ -539,14 +539,21 @@ core::Status GroongaSearchIndex::apply(std::span<const ports::IndexChange> chang
     const auto run_of_changes = changes.subspan(pos, end - pos);
     if (kind == Kind::kPut) {
       KAIWA_TRY(load_messages(lease.get(), run_of_changes));
-    } else {
-      std::vector<std::int64_t> ids;
+    } else if (kind == Kind::kRemoveMessage) {
+      // By key: a hash lookup each (a filter on _key would scan the table). An id that is not
+      // there answers false, which is fine: the change is already in effect.
       for (const ports::IndexChange& change : run_of_changes) {
-        ids.push_back(kind == Kind::kRemoveRoom ? change.message.room.value
-                                                : change.message.id.value);
+        KAIWA_TRY(run(lease.get(), "delete",
+                      {{"table", "Messages"}, {"key", std::to_string(change.message.id.value)}}));
       }
-      const std::string filter = in_values(kind == Kind::kRemoveRoom ? "room" : "_key", ids);
-      KAIWA_TRY(run(lease.get(), "delete", {{"table", "Messages"}, {"filter", filter}}));
+    } else {
+      // The Rooms index answers the filter without a scan.
+      std::vector<std::int64_t> rooms;
+      for (const ports::IndexChange& change : run_of_changes) {
+        rooms.push_back(change.message.room.value);
+      }
+      KAIWA_TRY(run(lease.get(), "delete",
+                    {{"table", "Messages"}, {"filter", in_values("room", rooms)}}));
     }
     pos = end;
   }
