@@ -30,13 +30,24 @@ void Router::add_async(std::string method, std::string_view pattern, AsyncHandle
   for (std::string_view segment : split_path(pattern)) {
     segments.emplace_back(segment);
   }
-  routes_.push_back(Route{std::move(method), std::move(segments), std::move(handler), blocking});
+  routes_.push_back(Route{std::move(method), std::string(pattern), std::move(segments),
+                          std::move(handler), blocking});
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> Router::routes() const {
+  std::vector<std::pair<std::string_view, std::string_view>> keys;
+  keys.reserve(routes_.size());
+  for (const Route& route : routes_) {
+    keys.emplace_back(route.method, route.pattern);
+  }
+  return keys;
 }
 
 Router::Match Router::match(HttpRequest& request) const {
   const auto segments = split_path(request.path);
   Match result;
-  for (const Route& route : routes_) {
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const Route& route = routes_[index];
     if (route.segments.size() != segments.size()) {
       continue;
     }
@@ -58,7 +69,7 @@ Router::Match Router::match(HttpRequest& request) const {
       continue;
     }
     request.path_params = std::move(params);
-    return Match{MatchKind::kFound, &route.handler, route.blocking};
+    return Match{MatchKind::kFound, &route.handler, route.blocking, index};
   }
   return result;
 }

@@ -3,6 +3,8 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "edge/http_types.h"
@@ -31,14 +33,20 @@ class Router {
     MatchKind kind = MatchKind::kNoPath;
     const AsyncHandler* handler = nullptr;
     bool blocking = true;
+    // Which route, in the order routes() lists them (for per-route metrics).
+    std::size_t index = 0;
   };
 
   // On kFound, request.path_params holds the captured segments.
   Match match(HttpRequest& request) const;
 
+  // (method, pattern) of every route, in the order added.
+  std::vector<std::pair<std::string_view, std::string_view>> routes() const;
+
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     AsyncHandler handler;
     bool blocking = true;

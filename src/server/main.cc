@@ -18,6 +18,7 @@
 #include "edge/router.h"
 #include "server/admin_commands.h"
 #include "server/search_indexing.h"
+#include "server/server_metrics.h"
 #include "server/wiring.h"
 
 namespace kaiwa::server {
@@ -57,6 +58,51 @@ edge::HttpResponse plain_text(int status, std::string body) {
   response.content_type = "text/plain; charset=utf-8";
   response.body = std::move(body);
   return response;
+}
+
+// GET /metrics: Prometheus text. Unauthenticated, as scrapers expect; an ingress that exposes
+// Kaiwa publicly should not route it (docs/operations.md).
+void add_metrics_route(edge::Router& router, ServerMetrics& metrics) {
+  router.add("GET", "/metrics", [&metrics](edge::HttpRequest&) {
+    edge::HttpResponse response = plain_text(200, metrics.render());
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return response;
+  });
+}
+
+// Values read from the running parts at each scrape.
+void add_samplers(ServerMetrics& metrics, edge::HttpServer& server, Application& parts,
+                  api::kaiwa::EventHub& hub) {
+  auto as_double = [](auto value) { return static_cast<double>(value); };
+  metrics.add_gauge("kaiwa_websocket_connections", "Open WebSocket connections",
+                    [&server, as_double] { return as_double(server.websocket_count()); });
+  metrics.add_gauge("kaiwa_streams", "Event streams attached to the hub",
+                    [&hub, as_double] { return as_double(hub.stream_count()); });
+  metrics.add_counter("kaiwa_events_fanned_out_total", "Events read from the log and fanned out",
+                      [&hub, as_double] { return as_double(hub.events_fanned_out()); });
+  metrics.add_counter("kaiwa_event_deliveries_total", "Events queued to streams",
+                      [&hub, as_double] { return as_double(hub.deliveries()); });
+  metrics.add_counter("kaiwa_store_commits_total", "Store transactions committed (group commits)",
+                      [&parts, as_double] { return as_double(parts.store->commits()); });
+  metrics.add_counter("kaiwa_store_committed_writes_total",
+                      "Writes committed; over commits, the mean group-commit batch",
+                      [&parts, as_double] { return as_double(parts.store->committed_writes()); });
+  if (parts.search) {
+    app::SearchService& search = *parts.search;
+    metrics.add_gauge("kaiwa_search_index_lag_events", "Events not yet indexed", [&search] {
+      auto lag = search.lag();
+      return lag ? static_cast<double>(lag->head - lag->indexed_through) : -1.0;
+    });
+    metrics.add_gauge(
+        "kaiwa_search_index_lag_seconds", "Age of the oldest event not yet indexed",
+        [&search, &parts] {
+          auto lag = search.lag();
+          if (!lag || lag->oldest_waiting_ms == 0) {
+            return 0.0;
+          }
+          return static_cast<double>(parts.clock.now_unix_ms() - lag->oldest_waiting_ms) / 1000.0;
+        });
+  }
 }
 
 // Opens the search index into parts (when search is on) and says how it found it.
@@ -105,12 +151,21 @@ int serve(Config config) {
       static_cast<std::size_t>(config.max_upload_bytes) + kMultipartOverheadBytes;
 
   edge::Router router;
+  ServerMetrics metrics;
   // Set once wiring is done, before serve(); /v2 misses are answered through it.
   api::chatwork::ChatworkApi* chatwork_api = nullptr;
-  auto dispatch = [&router, &chatwork_api](edge::HttpRequest& request,
-                                           const edge::Responder& respond,
-                                           const edge::BlockingRunner& run_blocking) {
+  auto dispatch = [&router, &chatwork_api, &metrics](edge::HttpRequest& request,
+                                                     const edge::Responder& unobserved,
+                                                     const edge::BlockingRunner& run_blocking) {
     auto match = router.match(request);
+    ServerMetrics::RouteMetrics& route = match.kind == edge::Router::MatchKind::kFound
+                                             ? metrics.route(match.index)
+                                             : metrics.unmatched();
+    const edge::Responder respond = [&route, unobserved, start = std::chrono::steady_clock::now()](
+                                        edge::HttpResponse response) {
+      ServerMetrics::observe(route, response.status, std::chrono::steady_clock::now() - start);
+      unobserved(std::move(response));
+    };
     if (match.kind == edge::Router::MatchKind::kFound) {
       if (match.blocking) {
         run_blocking([handler = match.handler, &request, respond, run_blocking] {
@@ -204,6 +259,10 @@ int serve(Config config) {
   });
   api::kaiwa::StreamApi stream_api(chatwork, *parts.stream, hub);
   stream_api.add_routes(router);
+
+  add_metrics_route(router, metrics);
+  add_samplers(metrics, server, parts, hub);
+  metrics.add_routes(router.routes());
 
   server.serve();
   std::cout << R"({"event":"ready","url":")" << url << R"("})" << std::endl;

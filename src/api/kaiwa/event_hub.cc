@@ -216,6 +216,7 @@ bool EventHub::tail_log() {
     fan_out(event, text);
     remember(event, text);
     head_ = event.pos;
+    events_fanned_out_.fetch_add(1, std::memory_order_relaxed);
   }
   return events->size() == options_.tail_batch;
 }
@@ -499,13 +500,18 @@ void EventHub::queue(Stream& stream, Text text) {
 }
 
 void EventHub::flush() {
+  std::uint64_t delivered = 0;
   for (Stream* stream : pending_flush_) {
-    if (!stream->closed && !stream->channel->send(stream->outbox)) {
-      stream->closed = true;  // the channel closes itself; its detach follows
+    if (!stream->closed) {
+      delivered += stream->outbox.size();
+      if (!stream->channel->send(stream->outbox)) {
+        stream->closed = true;  // the channel closes itself; its detach follows
+      }
     }
     stream->outbox.clear();
   }
   pending_flush_.clear();
+  deliveries_.fetch_add(delivered, std::memory_order_relaxed);
 }
 
 void EventHub::prune_if_due() {

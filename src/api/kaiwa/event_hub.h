@@ -2,6 +2,7 @@
 // the open streams allowed to see it; catches each new stream up from its resume position first.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -77,6 +78,14 @@ class EventHub {
   // Streams attached now (for tests and metrics).
   std::size_t stream_count() const;
 
+  // Totals since start (metrics): events read from the log and fanned out, and events queued
+  // to streams (live and catch-up).
+  std::uint64_t events_fanned_out() const {
+    return events_fanned_out_.load(std::memory_order_relaxed);
+  }
+
+  std::uint64_t deliveries() const { return deliveries_.load(std::memory_order_relaxed); }
+
  private:
   struct Stream;
   using Text = edge::SharedText;
@@ -124,6 +133,9 @@ class EventHub {
   std::vector<std::pair<StreamId, StreamRequest>> attaching_;
   std::vector<StreamId> detaching_;
   std::size_t stream_count_ = 0;
+  // Written by the hub thread only; atomics so a scrape may read them.
+  std::atomic<std::uint64_t> events_fanned_out_{0};
+  std::atomic<std::uint64_t> deliveries_{0};
 
   // The hub thread's own state.
   std::int64_t head_ = 0;  // every event with pos <= head_ has been fanned out
