@@ -8,8 +8,6 @@ namespace kaiwa::app {
 namespace {
 
 constexpr std::string_view kMyChatName = "マイチャット";
-constexpr std::size_t kMinPasswordChars = 8;
-constexpr std::size_t kMaxPasswordChars = 1024;
 constexpr std::size_t kMaxEmailChars = 254;
 
 core::Status validate_email(std::string_view email) {
@@ -37,7 +35,8 @@ core::Result<CreatedAccount> AccountService::create_account(
   KAIWA_TRY(validate_email(email));
   std::string password_hash;
   if (password) {
-    KAIWA_TRY(core::validate_text("password", *password, kMinPasswordChars, kMaxPasswordChars));
+    KAIWA_TRY(core::validate_text("password", *password, core::kMinPasswordChars,
+                                  core::kMaxPasswordChars));
     KAIWA_ASSIGN_OR_RETURN(password_hash, deps_.crypto.hash_password(*password));
   }
   std::string token = deps_.crypto.new_api_token();
@@ -84,25 +83,29 @@ core::Result<std::string> AccountService::create_token(core::AccountId account) 
 core::Status AccountService::revoke_token(std::string_view token) {
   std::string digest = deps_.crypto.token_digest(token);
   const std::int64_t now = deps_.clock.now_unix();
-  auto revoked = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
-    KAIWA_ASSIGN_OR_RETURN(auto owner, tx.find_account_by_token(digest));
-    KAIWA_ASSIGN_OR_RETURN(bool found, tx.revoke_token(digest, now));
-    if (!found || !owner) {
-      return core::Error::not_found("Token not found");
-    }
-    // Tells every server to close the streams this token opened (issue 3: within seconds).
-    KAIWA_TRY(record_personal_event(tx, "token_revoked", core::RoomId(), *owner,
-                                    EventPayload().add("token_digest", digest), now * 1000));
-    return true;
-  });
-  if (!revoked) {
-    return revoked.error();
-  }
-  return core::ok();
+  return deps_.store.run_write(
+      [&](ports::StoreTx& tx) { return revoke_token_in(tx, digest, now); });
 }
 
-core::Result<core::AccountId> authenticate_in(ports::StoreTx& tx, std::string_view token_digest) {
-  KAIWA_ASSIGN_OR_RETURN(auto account, tx.find_account_by_token(token_digest));
+core::Status revoke_token_in(ports::StoreTx& tx, std::string_view token_digest, std::int64_t now) {
+  KAIWA_ASSIGN_OR_RETURN(auto owner, tx.find_account_by_token(token_digest, now));
+  KAIWA_ASSIGN_OR_RETURN(bool found, tx.revoke_token(token_digest, now));
+  if (!found || !owner) {
+    return core::Error::not_found("Token not found");
+  }
+  return record_token_revoked(tx, *owner, token_digest, now);
+}
+
+core::Status record_token_revoked(ports::StoreTx& tx, core::AccountId owner,
+                                  std::string_view token_digest, std::int64_t now) {
+  // Tells every server to close the streams this token opened (issue 3: within seconds).
+  return record_personal_event(tx, "token_revoked", core::RoomId(), owner,
+                               EventPayload().add("token_digest", token_digest), now * 1000);
+}
+
+core::Result<core::AccountId> authenticate_in(ports::StoreTx& tx, std::string_view token_digest,
+                                              std::int64_t now) {
+  KAIWA_ASSIGN_OR_RETURN(auto account, tx.find_account_by_token(token_digest, now));
   if (!account) {
     return core::Error::unauthenticated("Invalid API token");
   }
@@ -117,7 +120,9 @@ core::Result<core::AccountId> AccountService::authenticate(std::string_view toke
 }
 
 core::Result<core::AccountId> AccountService::authenticate_digest(std::string_view token_digest) {
-  return deps_.store.read([&](ports::StoreTx& tx) { return authenticate_in(tx, token_digest); });
+  const std::int64_t now = deps_.clock.now_unix();
+  return deps_.store.read(
+      [&](ports::StoreTx& tx) { return authenticate_in(tx, token_digest, now); });
 }
 
 core::Result<core::Account> AccountService::me(core::AccountId caller) {

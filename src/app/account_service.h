@@ -43,6 +43,13 @@ class AccountService {
 };
 
 // Authentication inside a transaction the caller already runs. Errors: kUnauthenticated.
-core::Result<core::AccountId> authenticate_in(ports::StoreTx& tx, std::string_view token_digest);
+core::Result<core::AccountId> authenticate_in(ports::StoreTx& tx, std::string_view token_digest,
+                                              std::int64_t now);
+// Revokes a live token inside a transaction and records token_revoked, which closes the streams
+// it opened. Errors: kNotFound when no live token has that digest.
+core::Status revoke_token_in(ports::StoreTx& tx, std::string_view token_digest, std::int64_t now);
+// Records token_revoked for a token already revoked in this transaction.
+core::Status record_token_revoked(ports::StoreTx& tx, core::AccountId owner,
+                                  std::string_view token_digest, std::int64_t now);
 
 }  // namespace kaiwa::app

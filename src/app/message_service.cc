@@ -207,7 +207,8 @@ void MessageService::post_message_as(std::string token_digest, core::RoomId room
   deps_.store.submit_write(
       [=, body = std::move(body),
        token_digest = std::move(token_digest)](ports::StoreTx& tx) -> core::Status {
-        KAIWA_ASSIGN_OR_RETURN(core::AccountId caller, authenticate_in(tx, token_digest));
+        KAIWA_ASSIGN_OR_RETURN(core::AccountId caller,
+                               authenticate_in(tx, token_digest, now_ms / 1000));
         if (!valid) {
           return valid.error();
         }

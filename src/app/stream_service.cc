@@ -103,7 +103,9 @@ core::Result<StreamCredentials> StreamService::redeem_ticket(std::string_view ti
     return invalid;
   }
   std::string digest(parts[2]);
-  auto owner = deps_.store.read([&](ports::StoreTx& tx) { return authenticate_in(tx, digest); });
+  const std::int64_t now = deps_.clock.now_unix();
+  auto owner =
+      deps_.store.read([&](ports::StoreTx& tx) { return authenticate_in(tx, digest, now); });
   if (!owner || owner->value != *account || !first_use(std::string(parts[4]), *expires)) {
     return invalid;
   }

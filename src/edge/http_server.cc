@@ -173,9 +173,12 @@ asio::awaitable<void> HttpServer::Impl::reject_oversized(beast::tcp_stream& stre
 }
 
 asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
+  beast::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  const std::string peer_address = ec ? std::string() : peer.address().to_string();
+  ec = {};
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
-  beast::error_code ec;
   // Set when a request upgrades the connection: served after the loop, once the HTTP request's
   // locals are gone, so an idle WebSocket keeps as little memory as possible.
   std::shared_ptr<WebSocketListener> websocket_listener;
@@ -231,6 +234,7 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     }
     bool keep_alive = parser.get().keep_alive();
     HttpRequest request = to_request(parser.get());
+    request.remote_address = peer_address;
     HttpResponse response = co_await run_handler(request);
     if (response.websocket) {
       if (response.status == 101 && beast::websocket::is_upgrade(parser.get())) {

@@ -22,6 +22,8 @@ struct HttpRequest {
   // Header names in lower case.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The peer's IP address as the server saw it (a proxy's, behind one), or "".
+  std::string remote_address;
   // Filled by the router: values of {name} segments of the matched pattern.
   std::vector<std::pair<std::string, std::string>> path_params;
 

@@ -29,6 +29,11 @@ struct NewAccount {
   std::int64_t created_at = 0;
 };
 
+struct LoginRecord {
+  core::AccountId account;
+  std::string password_hash;
+};
+
 struct UnreadCounts {
   std::int64_t unread_num = 0;
   std::int64_t mention_num = 0;
@@ -91,12 +96,24 @@ class StoreTx {
   virtual core::Result<core::AccountId> insert_account(const NewAccount& account) = 0;
   virtual core::Status set_my_room(core::AccountId account, core::RoomId room) = 0;
   virtual core::Result<std::optional<core::Account>> find_account(core::AccountId id) = 0;
+  // The owner of a live token: not revoked, and not expired at now (unix seconds).
   virtual core::Result<std::optional<core::AccountId>> find_account_by_token(
-      std::string_view token_digest) = 0;
+      std::string_view token_digest, std::int64_t now) = 0;
   virtual core::Status insert_token(core::AccountId account, std::string_view token_digest,
                                     std::int64_t now) = 0;
   // Returns false when no live token has this digest.
   virtual core::Result<bool> revoke_token(std::string_view token_digest, std::int64_t now) = 0;
+  // A browser session: a token that expires at expires_at (unix seconds).
+  virtual core::Status insert_session(core::AccountId account, std::string_view token_digest,
+                                      std::int64_t now, std::int64_t expires_at) = 0;
+  // Revokes the account's live sessions except keep_digest's; returns the revoked digests.
+  virtual core::Result<std::vector<std::string>> revoke_sessions(core::AccountId account,
+                                                                 std::string_view keep_digest,
+                                                                 std::int64_t now) = 0;
+  // The account that signs in with this email, and its password hash ("" when none is set).
+  virtual core::Result<std::optional<LoginRecord>> find_login(std::string_view login_mail) = 0;
+  virtual core::Status set_password_hash(core::AccountId account,
+                                         std::string_view password_hash) = 0;
 
   // --- Contacts and contact requests
   virtual core::Result<bool> are_contacts(core::AccountId a, core::AccountId b) = 0;

@@ -12,6 +12,7 @@
 #include "api/kaiwa/event_hub.h"
 #include "api/kaiwa/kaiwa_api.h"
 #include "api/kaiwa/search_api.h"
+#include "api/kaiwa/session_api.h"
 #include "api/kaiwa/stream_api.h"
 #include "core/json_text.h"
 #include "edge/http_server.h"
@@ -210,7 +211,7 @@ int serve(Config config) {
   Application& parts = *owner;
   api::chatwork::ChatworkApi chatwork(
       api::chatwork::ChatworkServices{*parts.accounts, *parts.contacts, *parts.rooms,
-                                      *parts.messages, *parts.tasks, *parts.files},
+                                      *parts.messages, *parts.tasks, *parts.files, *parts.sessions},
       *parts.crypto, parts.clock,
       api::chatwork::ChatworkApiOptions{config.public_url, config.rate_limit,
                                         std::chrono::seconds(config.rate_window_seconds),
@@ -259,6 +260,9 @@ int serve(Config config) {
   });
   api::kaiwa::StreamApi stream_api(chatwork, *parts.stream, hub);
   stream_api.add_routes(router);
+  api::kaiwa::SessionApi session_api(chatwork, *parts.sessions,
+                                     config.public_url.starts_with("https://"));
+  session_api.add_routes(router);
 
   add_metrics_route(router, metrics);
   add_samplers(metrics, server, parts, hub);

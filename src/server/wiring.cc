@@ -57,6 +57,7 @@ core::Result<std::unique_ptr<Application>> open_application(const Config& config
   application->tasks = std::make_unique<app::TaskService>(deps);
   application->files = std::make_unique<app::FileService>(deps);
   application->stream = std::make_unique<app::StreamService>(deps);
+  application->sessions = std::make_unique<app::SessionService>(deps);
   return application;
 }
 

@@ -15,6 +15,7 @@
 #include "app/message_service.h"
 #include "app/room_service.h"
 #include "app/search_service.h"
+#include "app/session_service.h"
 #include "app/stream_service.h"
 #include "app/task_service.h"
 #include "server/config.h"
@@ -35,6 +36,7 @@ struct Application {
   std::unique_ptr<app::TaskService> tasks;
   std::unique_ptr<app::FileService> files;
   std::unique_ptr<app::StreamService> stream;
+  std::unique_ptr<app::SessionService> sessions;
   std::unique_ptr<app::Dependencies> dependencies;
   // Opened only by the process that indexes (the server, `kaiwa reindex`): one at a time.
   std::unique_ptr<groonga::GroongaSearchIndex> search_index;

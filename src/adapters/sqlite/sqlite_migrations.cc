@@ -168,9 +168,19 @@ CREATE TABLE membership_history (
 CREATE INDEX membership_history_account ON membership_history(account_id, left_pos);
 )sql";
 
+// Browser sign-in (issue 5): a session is a token like an API token, carried in a cookie, that
+// expires. Expand-only: version 2 binaries ignore both columns (and would take a session token
+// as an API token without expiry, which only a browser's HttpOnly cookie holds).
+constexpr const char* kSessions = R"sql(
+ALTER TABLE api_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api';
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+CREATE INDEX api_tokens_account ON api_tokens(account_id, kind);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kInitialSchema},
     Migration{2, kEventAudience},
+    Migration{3, kSessions},
 };
 
 core::Result<int> current_version(Connection& connection) {

@@ -237,11 +237,12 @@ Result<std::optional<core::Account>> SqliteStoreTx::find_account(AccountId id) {
                                   [](const Statement& row) { return read_account(row, 0); });
 }
 
-Result<std::optional<AccountId>> SqliteStoreTx::find_account_by_token(std::string_view digest) {
-  KAIWA_ASSIGN_OR_RETURN(
-      Statement * s,
-      prepare("SELECT account_id FROM api_tokens WHERE digest = ? AND revoked_at IS NULL"));
-  return fetch_one<AccountId>(s->bind(1, digest),
+Result<std::optional<AccountId>> SqliteStoreTx::find_account_by_token(std::string_view digest,
+                                                                      std::int64_t now) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("SELECT account_id FROM api_tokens WHERE digest = ? AND "
+                                 "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"));
+  return fetch_one<AccountId>(s->bind(1, digest).bind(2, now),
                               [](const Statement& row) { return AccountId(row.int64(0)); });
 }
 
@@ -258,6 +259,43 @@ Result<bool> SqliteStoreTx::revoke_token(std::string_view digest, std::int64_t n
       prepare("UPDATE api_tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL"));
   KAIWA_TRY(s->bind(1, now).bind(2, digest).exec());
   return connection_.changes() > 0;
+}
+
+Status SqliteStoreTx::insert_session(AccountId account, std::string_view digest, std::int64_t now,
+                                     std::int64_t expires_at) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("INSERT INTO api_tokens (digest, account_id, created_at, kind, "
+                                 "expires_at) VALUES (?, ?, ?, 'session', ?)"));
+  return s->bind(1, digest).bind(2, account.value).bind(3, now).bind(4, expires_at).exec();
+}
+
+Result<std::vector<std::string>> SqliteStoreTx::revoke_sessions(AccountId account,
+                                                                std::string_view keep_digest,
+                                                                std::int64_t now) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * select,
+                         prepare("SELECT digest FROM api_tokens WHERE account_id = ? AND "
+                                 "kind = 'session' AND revoked_at IS NULL AND digest <> ?"));
+  KAIWA_ASSIGN_OR_RETURN(std::vector<std::string> digests,
+                         fetch_all<std::string>(select->bind(1, account.value).bind(2, keep_digest),
+                                                [](const Statement& row) { return row.text(0); }));
+  for (const std::string& digest : digests) {
+    KAIWA_TRY(revoke_token(digest, now));
+  }
+  return digests;
+}
+
+Result<std::optional<ports::LoginRecord>> SqliteStoreTx::find_login(std::string_view login_mail) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("SELECT id, password_hash FROM accounts WHERE login_mail = ?"));
+  return fetch_one<ports::LoginRecord>(s->bind(1, login_mail), [](const Statement& row) {
+    return ports::LoginRecord{AccountId(row.int64(0)), row.text(1)};
+  });
+}
+
+Status SqliteStoreTx::set_password_hash(AccountId account, std::string_view password_hash) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("UPDATE accounts SET password_hash = ? WHERE id = ?"));
+  return s->bind(1, password_hash).bind(2, account.value).exec();
 }
 
 // --- Contacts and contact requests
@@ -611,9 +649,9 @@ Result<std::vector<core::Message>> SqliteStoreTx::list_latest_messages(RoomId ro
 
 // The messages table's rowid is the message id, so this is a range scan of the table itself.
 Result<std::vector<core::Message>> SqliteStoreTx::list_all_messages_after(core::MessageId after,
-                                                                         std::size_t limit) {
-  static const std::string kSql = std::string(kMessageSelect) +
-                                  "WHERE m.id > ? AND m.deleted = 0 ORDER BY m.id LIMIT ?";
+                                                                          std::size_t limit) {
+  static const std::string kSql =
+      std::string(kMessageSelect) + "WHERE m.id > ? AND m.deleted = 0 ORDER BY m.id LIMIT ?";
   KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
   s->bind(1, after.value).bind(2, static_cast<std::int64_t>(limit));
   return fetch_all<core::Message>(*s, read_message);

@@ -20,11 +20,18 @@ class SqliteStoreTx final : public ports::StoreTx {
   core::Result<core::AccountId> insert_account(const ports::NewAccount& account) override;
   core::Status set_my_room(core::AccountId account, core::RoomId room) override;
   core::Result<std::optional<core::Account>> find_account(core::AccountId id) override;
-  core::Result<std::optional<core::AccountId>> find_account_by_token(
-      std::string_view token_digest) override;
+  core::Result<std::optional<core::AccountId>> find_account_by_token(std::string_view token_digest,
+                                                                     std::int64_t now) override;
   core::Status insert_token(core::AccountId account, std::string_view token_digest,
                             std::int64_t now) override;
   core::Result<bool> revoke_token(std::string_view token_digest, std::int64_t now) override;
+  core::Status insert_session(core::AccountId account, std::string_view token_digest,
+                              std::int64_t now, std::int64_t expires_at) override;
+  core::Result<std::vector<std::string>> revoke_sessions(core::AccountId account,
+                                                         std::string_view keep_digest,
+                                                         std::int64_t now) override;
+  core::Result<std::optional<ports::LoginRecord>> find_login(std::string_view login_mail) override;
+  core::Status set_password_hash(core::AccountId account, std::string_view password_hash) override;
 
   core::Result<bool> are_contacts(core::AccountId a, core::AccountId b) override;
   core::Status insert_contact(core::AccountId a, core::AccountId b, core::RoomId room) override;

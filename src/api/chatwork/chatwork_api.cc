@@ -25,14 +25,52 @@ std::string_view request_token(const edge::HttpRequest& request) {
   return authorization.substr(kBearer.size());
 }
 
+// "https://chat.example.com:8443/base" -> "https://chat.example.com:8443", as browsers send Origin.
+std::string origin_of(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return std::string(url);
+  }
+  return std::string(url.substr(0, url.find('/', scheme_end + 3)));
+}
+
+std::string_view session_cookie(const edge::HttpRequest& request) {
+  // Cookie: a=1; kaiwa_session=...; b=2 (RFC 6265 §5.4). Every Cookie header counts.
+  for (const auto& [name, value] : request.headers) {
+    if (name != "cookie") {
+      continue;
+    }
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const std::size_t end = std::min(rest.find(';'), rest.size());
+      std::string_view pair = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+      while (!pair.empty() && pair.front() == ' ') {
+        pair.remove_prefix(1);
+      }
+      if (pair.starts_with(kSessionCookie) && pair.size() > kSessionCookie.size() &&
+          pair[kSessionCookie.size()] == '=') {
+        return pair.substr(kSessionCookie.size() + 1);
+      }
+    }
+  }
+  return {};
+}
+
 ChatworkApi::ChatworkApi(ChatworkServices services, ports::Crypto& crypto, ports::Clock& clock,
                          const ChatworkApiOptions& options)
     : context_{services, CodecContext{options.public_url}, options.empty_list_no_content},
       crypto_(crypto),
       clock_(clock),
-      rate_limiter_(options.rate_limit, options.rate_window) {}
+      rate_limiter_(options.rate_limit, options.rate_window),
+      own_origin_(origin_of(options.public_url)) {}
 
 namespace {
+
+// Methods that change nothing (RFC 9110 §9.2.1), so a forged cross-site request gains nothing.
+bool is_safe_method(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
 
 // Wraps respond so the answer carries the token's rate-limit state.
 edge::Responder with_rate_headers(edge::Responder respond, edge::RateLimiter::Decision decision) {
@@ -68,6 +106,11 @@ bool ChatworkApi::is_known_token(const std::string& digest) const {
 void ChatworkApi::guard(edge::HttpRequest& request, const edge::Responder& respond,
                         const GuardedHandle& handle) {
   std::string_view token = request_token(request);
+  // A browser sends its session in a cookie; a header always wins (bots, SDKs).
+  const bool from_cookie = token.empty();
+  if (from_cookie) {
+    token = session_cookie(request);
+  }
   if (token.empty() || token.size() > kMaxTokenBytes) {
     respond(error_response(401, "Invalid API token"));
     return;
@@ -79,6 +122,20 @@ void ChatworkApi::guard(edge::HttpRequest& request, const edge::Responder& respo
                 ? error_response(401, "Invalid API token")
                 : error_response(caller.error()));
     return;
+  }
+  // A cookie rides along on requests other sites make: only our own pages may use it (their
+  // Origin), and only they know the CSRF token.
+  if (from_cookie) {
+    const std::string_view origin = request.header("origin");
+    if (!origin.empty() && origin != own_origin_) {
+      respond(error_response(403, "Requests from another origin may not use the session"));
+      return;
+    }
+    if (!is_safe_method(request.method) &&
+        !context_.services.sessions.csrf_matches(digest, request.header("x-csrf-token"))) {
+      respond(error_response(403, "The X-CSRF-Token header is missing or wrong"));
+      return;
+    }
   }
   remember_token(digest);
   // Counted per token after authentication, so made-up tokens cannot grow the limiter's memory.

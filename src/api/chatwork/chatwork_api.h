@@ -67,6 +67,8 @@ class ChatworkApi {
   ports::Clock& clock_;
   edge::RateLimiter rate_limiter_;
   edge::AsyncHandler post_message_blocking_;
+  // The Origin a browser sends from Kaiwa's own pages (from the public URL).
+  std::string own_origin_;
 
   // Digests of tokens that authenticated: only those take the fast path.
   mutable std::mutex known_tokens_mutex_;
@@ -75,5 +77,10 @@ class ChatworkApi {
 
 // The token of a request: X-ChatWorkToken, or an Authorization Bearer token.
 std::string_view request_token(const edge::HttpRequest& request);
+
+// The browser session cookie's name, and its value in a request ("" when absent).
+inline constexpr std::string_view kSessionCookie = "kaiwa_session";
+std::string_view session_cookie(const edge::HttpRequest& request);
+std::string origin_of(std::string_view url);
 
 }  // namespace kaiwa::api::chatwork

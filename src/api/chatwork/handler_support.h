@@ -12,6 +12,7 @@
 #include "app/file_service.h"
 #include "app/message_service.h"
 #include "app/room_service.h"
+#include "app/session_service.h"
 #include "app/task_service.h"
 #include "edge/http_types.h"
 #include "edge/router.h"
@@ -25,6 +26,8 @@ struct ChatworkServices {
   app::MessageService& messages;
   app::TaskService& tasks;
   app::FileService& files;
+  // Browser sessions: the guard accepts their cookie and checks their CSRF token.
+  app::SessionService& sessions;
 };
 
 // Shared, read-only after start: safe from any thread.
