@@ -27,7 +27,7 @@ core::Result<SignedIn> SessionService::sign_in(std::string_view email, std::stri
   const std::int64_t now = deps_.clock.now_unix();
   const std::string by_email = email_key(email);
   const std::string by_client = client_key(client_address);
-  if (throttled(by_email, now) || throttled(by_client, now)) {
+  if (throttled(by_email, kMaxFailures, now) || throttled(by_client, kMaxFailuresPerClient, now)) {
     return core::Error{core::ErrorCode::kRateLimited,
                        "Too many failed sign-ins; try again in a few minutes"};
   }
@@ -99,7 +99,7 @@ bool SessionService::csrf_matches(std::string_view session_digest,
   return !presented.empty() && core::constant_time_equal(presented, csrf_token(session_digest));
 }
 
-bool SessionService::throttled(const std::string& key, std::int64_t now) {
+bool SessionService::throttled(const std::string& key, int max_failures, std::int64_t now) {
   std::lock_guard lock(mutex_);
   auto found = failures_.find(key);
   if (found == failures_.end()) {
@@ -109,7 +109,7 @@ bool SessionService::throttled(const std::string& key, std::int64_t now) {
     failures_.erase(found);
     return false;
   }
-  return found->second.count >= kMaxFailures;
+  return found->second.count >= max_failures;
 }
 
 void SessionService::record_failure(const std::string& key, std::int64_t now) {

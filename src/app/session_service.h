@@ -25,9 +25,11 @@ struct SignedIn {
 class SessionService {
  public:
   static constexpr std::int64_t kSessionSeconds = std::int64_t{30} * 24 * 3600;
-  // Failed sign-ins allowed per email and per client address in a window, then kRateLimited
-  // until the window ends: slows password guessing without locking an account out for good.
+  // Failed sign-ins allowed per email, and per client address (higher: a whole office may sign
+  // in through one address), in a window; then kRateLimited until the window ends. Slows
+  // password guessing without locking anyone out for good.
   static constexpr int kMaxFailures = 10;
+  static constexpr int kMaxFailuresPerClient = 100;
   static constexpr std::int64_t kFailureWindowSeconds = 15 * 60;
 
   explicit SessionService(Dependencies deps) : deps_(std::move(deps)) {}
@@ -54,7 +56,7 @@ class SessionService {
     std::int64_t window_start = 0;
   };
 
-  bool throttled(const std::string& key, std::int64_t now);
+  bool throttled(const std::string& key, int max_failures, std::int64_t now);
   void record_failure(const std::string& key, std::int64_t now);
   const std::string& decoy_hash();
 

@@ -85,7 +85,7 @@ TEST_F(SessionServiceTest, FailuresAreThrottledPerEmailUntilTheWindowEnds) {
 }
 
 TEST_F(SessionServiceTest, FailuresAreThrottledPerClientAcrossEmails) {
-  for (int i = 0; i < SessionService::kMaxFailures; ++i) {
+  for (int i = 0; i < SessionService::kMaxFailuresPerClient; ++i) {
     EXPECT_TRUE(test::fails_with(sign_in("user" + std::to_string(i) + "@kaiwa.test", "guess"),
                                  core::ErrorCode::kUnauthenticated));
   }
