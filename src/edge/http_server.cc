@@ -50,13 +50,17 @@ struct HttpServer::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(Tcp::socket socket);
   asio::awaitable<HttpResponse> run_handler(HttpRequest& request);
-  asio::awaitable<void> reject_oversized(beast::tcp_stream& stream, unsigned version);
+  // Answers status and closes, draining what the client still sends so it reads the answer.
+  asio::awaitable<void> reject(beast::tcp_stream& stream, unsigned version, int status,
+                               std::string_view message);
   void serve_websocket(Tcp::socket socket, http::request<http::string_body> request,
                        std::shared_ptr<WebSocketListener> listener);
   void close_websockets();
 };
 
 namespace {
+
+constexpr std::string_view kBodyTooLarge = "The request body is too large";
 
 HttpRequest to_request(http::request<http::string_body>& message) {
   HttpRequest request;
@@ -151,16 +155,15 @@ asio::awaitable<HttpResponse> HttpServer::Impl::run_handler(HttpRequest& request
       initiate, asio::use_awaitable);
 }
 
-// Answers 413 and closes. The client may still be sending the body: closing a socket with unread
+// Answers an error and closes. The client may still be sending: closing a socket with unread
 // data makes the kernel send RST, which can destroy the response before the client reads it, so
 // the rest is read and discarded for a bounded time first (a "lingering close").
-asio::awaitable<void> HttpServer::Impl::reject_oversized(beast::tcp_stream& stream,
-                                                         unsigned version) {
-  HttpResponse response = error_responder(413, "The request body is too large");
-  auto message = to_message(std::move(response), version, false);
+asio::awaitable<void> HttpServer::Impl::reject(beast::tcp_stream& stream, unsigned version,
+                                               int status, std::string_view message) {
+  auto answer = to_message(error_responder(status, message), version, false);
   beast::error_code ec;
   stream.expires_after(std::chrono::seconds(5));
-  co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+  co_await http::async_write(stream, answer, asio::redirect_error(asio::use_awaitable, ec));
   stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
   constexpr std::size_t kMaxDiscardBytes = std::size_t{64} * 1024 * 1024;
   std::array<char, std::size_t{16} * 1024> discard{};
@@ -193,7 +196,13 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {
-      co_await reject_oversized(stream, parser.get().version());
+      co_await reject(stream, parser.get().version(), 413, kBodyTooLarge);
+      break;
+    }
+    if (ec == http::error::header_limit) {
+      // The version is unknown when the request line itself is too long: answer as HTTP/1.1.
+      constexpr unsigned kHttp11 = 11;
+      co_await reject(stream, kHttp11, 431, "The request line and headers exceed 16 KiB");
       break;
     }
     if (ec) {
@@ -207,7 +216,7 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     const std::size_t limit = upload ? options.max_upload_body_bytes : options.max_body_bytes;
     const unsigned version = header.version();
     if (parser.content_length() && *parser.content_length() > limit) {
-      co_await reject_oversized(stream, version);
+      co_await reject(stream, version, 413, kBodyTooLarge);
       break;
     }
     parser.body_limit(limit);
@@ -225,7 +234,7 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {
       in_flight.fetch_sub(1);
-      co_await reject_oversized(stream, version);
+      co_await reject(stream, version, 413, kBodyTooLarge);
       break;
     }
     if (ec) {

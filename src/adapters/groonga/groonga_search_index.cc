@@ -18,7 +18,7 @@ namespace kaiwa::groonga {
 namespace {
 
 // Bumped when the schema below changes: an index of another version is rebuilt from the store.
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 constexpr std::string_view kDatabaseFile = "messages.db";
 constexpr std::string_view kLockFile = "lock";
 // Present only while no process has the database open: its absence at open means the last
@@ -379,7 +379,9 @@ core::Status GroongaSearchIndex::create_lexicons(grn_ctx* ctx) {
        {{"name", "Terms"},
         {"flags", "TABLE_PAT_KEY"},
         {"key_type", "ShortText"},
-        {"default_tokenizer", "TokenBigram"},
+        // Symbols are bigrams too, like kana and kanji, so "(注意)" is found after "【重要】";
+        // letters and digits stay whole words.
+        {"default_tokenizer", "TokenBigramSplitSymbol"},
         {"normalizer", std::string(kNormalizer)}}},
       {"column_create",
        {{"table", "Terms"},
@@ -573,6 +575,9 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::Searc
            {"query", to_query_syntax(request.query)},
            // Only the query syntax's operators; never pragmas, column names or updates.
            {"query_flags", "NONE"},
+           // No retry as a prefix search when a word has no exact hit: results must not depend
+           // on whether some other message happens to contain the word.
+           {"match_escalation_threshold", "-1"},
            {"filter", filter_of(request)},
            {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
            {"output_columns", "_key,room,sender,send_time,update_time,_score," +
