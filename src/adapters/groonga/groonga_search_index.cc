@@ -1,0 +1,603 @@
+// Commands go through grn_ctx_send in their URI form (groonga_query.h), the same text a Groonga
+// HTTP server takes, so the cluster's HTTP adapter can share the schema, queries and parsing.
+#include "adapters/groonga/groonga_search_index.h"
+
+#include <fstream>
+#include <system_error>
+
+#include <fcntl.h>
+#include <groonga.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace kaiwa::groonga {
+namespace {
+
+// Bumped when the schema below changes: an index of another version is rebuilt from the store.
+constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::string_view kDatabaseFile = "messages.db";
+constexpr std::string_view kLockFile = "lock";
+// Present only while no process has the database open: its absence at open means the last
+// process died with it open, so the lexicons may disagree with the stored messages.
+constexpr std::string_view kCleanMarker = "closed-cleanly";
+constexpr std::string_view kCheckpointKey = "events";
+constexpr std::string_view kSchemaKey = "schema";
+constexpr std::string_view kOpenMark = "<m>";
+constexpr std::string_view kCloseMark = "</m>";
+// Bytes of text around the first matches (Groonga counts bytes: ~60 Japanese characters).
+constexpr int kSnippetWidth = 180;
+constexpr int kFallbackSnippetCharacters = 60;
+
+// The lexicon normalizes NFKC (width, case, compatibility forms) and treats the long-vowel mark
+// and hyphen variants as one character (ｰ = ー = -), which Japanese users type interchangeably.
+constexpr std::string_view kNormalizer =
+    R"(NormalizerNFKC150("unify_hyphen_and_prolonged_sound_mark", true))";
+
+// grn_init/grn_fin are process-wide; every open index holds a reference.
+class GroongaRuntime {
+ public:
+  static bool acquire() {
+    std::lock_guard lock(mutex());
+    if (users()++ == 0 && grn_init() != GRN_SUCCESS) {
+      --users();
+      return false;
+    }
+    return true;
+  }
+
+  static void release() {
+    std::lock_guard lock(mutex());
+    if (--users() == 0) {
+      grn_fin();
+    }
+  }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex instance;
+    return instance;
+  }
+
+  static int& users() {
+    static int count = 0;
+    return count;
+  }
+};
+
+std::string json_of_puts(std::span<const ports::IndexChange> puts) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartArray();
+  for (const ports::IndexChange& change : puts) {
+    const ports::IndexedMessage& message = change.message;
+    writer.StartObject();
+    writer.Key("_key");
+    writer.Int64(message.id.value);
+    writer.Key("room");
+    writer.Int64(message.room.value);
+    writer.Key("sender");
+    writer.Int64(message.sender.value);
+    writer.Key("send_time");
+    writer.Int64(message.send_time);
+    writer.Key("update_time");
+    writer.Int64(message.update_time);
+    writer.Key("body");
+    writer.String(message.text.data(), static_cast<rapidjson::SizeType>(message.text.size()));
+    writer.EndObject();
+  }
+  writer.EndArray();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string unescape_html(std::string_view text) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&amp;", '&'}};
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    bool replaced = false;
+    if (text[pos] == '&') {
+      for (const auto& [entity, character] : kEntities) {
+        if (text.substr(pos).starts_with(entity)) {
+          out += character;
+          pos += entity.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) {
+      out += text[pos++];
+    }
+  }
+  return out;
+}
+
+void add_fragment(std::vector<ports::SnippetFragment>& fragments, std::string_view escaped,
+                  bool match) {
+  std::string text = unescape_html(escaped);
+  if (text.empty()) {
+    return;
+  }
+  if (!fragments.empty() && fragments.back().match == match) {
+    fragments.back().text += text;
+    return;
+  }
+  fragments.push_back({std::move(text), match});
+}
+
+// Groonga's HTML-escaped snippet, where <m> and </m> can only be the marks it added.
+std::vector<ports::SnippetFragment> parse_snippet(std::string_view snippet) {
+  std::vector<ports::SnippetFragment> fragments;
+  std::size_t pos = 0;
+  while (pos < snippet.size()) {
+    const std::size_t open = snippet.find(kOpenMark, pos);
+    if (open == std::string_view::npos) {
+      add_fragment(fragments, snippet.substr(pos), false);
+      break;
+    }
+    add_fragment(fragments, snippet.substr(pos, open - pos), false);
+    const std::size_t start = open + kOpenMark.size();
+    const std::size_t close = snippet.find(kCloseMark, start);
+    const std::size_t end = close == std::string_view::npos ? snippet.size() : close;
+    add_fragment(fragments, snippet.substr(start, end - start), true);
+    pos = close == std::string_view::npos ? snippet.size() : close + kCloseMark.size();
+  }
+  return fragments;
+}
+
+std::string snippet_column() {
+  return "snippet(body, {\"default_open_tag\": \"" + std::string(kOpenMark) +
+         "\", \"default_close_tag\": \"" + std::string(kCloseMark) +
+         "\", \"html_escape\": true, \"width\": " + std::to_string(kSnippetWidth) +
+         ", \"max_n_results\": 1})";
+}
+
+std::string filter_of(const ports::SearchRequest& request) {
+  std::vector<std::int64_t> rooms;
+  rooms.reserve(request.rooms.size());
+  for (const core::RoomId room : request.rooms) {
+    rooms.push_back(room.value);
+  }
+  std::string filter = in_values("room", rooms);
+  if (!request.senders.empty()) {
+    std::vector<std::int64_t> senders;
+    for (const core::AccountId sender : request.senders) {
+      senders.push_back(sender.value);
+    }
+    filter += " && " + in_values("sender", senders);
+  }
+  if (request.time_from) {
+    filter += " && send_time >= " + std::to_string(*request.time_from);
+  }
+  if (request.time_to) {
+    filter += " && send_time <= " + std::to_string(*request.time_to);
+  }
+  return filter;
+}
+
+core::Result<rapidjson::Document> parse_output(const std::string& output) {
+  rapidjson::Document document;
+  document.Parse(output.data(), output.size());
+  if (document.HasParseError()) {
+    return core::Error::unavailable("search engine answered something that is not JSON");
+  }
+  return document;
+}
+
+ports::SearchHit hit_of(const rapidjson::Value& row) {
+  ports::SearchHit hit;
+  hit.id = core::MessageId(row[0].GetInt64());
+  hit.room = core::RoomId(row[1].GetInt64());
+  hit.sender = core::AccountId(row[2].GetInt64());
+  hit.send_time = row[3].GetInt64();
+  hit.update_time = row[4].GetInt64();
+  hit.score = row[5].GetInt64();
+  const rapidjson::Value& snippets = row[6];
+  if (snippets.IsArray() && !snippets.Empty() && snippets[0].IsString()) {
+    hit.snippet = parse_snippet({snippets[0].GetString(), snippets[0].GetStringLength()});
+  }
+  if (hit.snippet.empty() && row[7].IsString() && row[7].GetStringLength() > 0) {
+    hit.snippet.push_back({std::string(row[7].GetString(), row[7].GetStringLength()), false});
+  }
+  return hit;
+}
+
+bool is_valid_hit_row(const rapidjson::Value& row) {
+  return row.IsArray() && row.Size() == 8 && row[0].IsInt64() && row[1].IsInt64() &&
+         row[2].IsInt64() && row[3].IsInt64() && row[4].IsInt64() && row[5].IsInt64();
+}
+
+}  // namespace
+
+// A context borrowed from the pool for one call.
+class GroongaSearchIndex::ContextLease {
+ public:
+  explicit ContextLease(GroongaSearchIndex& index) : index_(index), ctx_(index.acquire_context()) {}
+
+  ~ContextLease() {
+    if (ctx_ != nullptr) {
+      index_.release_context(ctx_);
+    }
+  }
+
+  ContextLease(const ContextLease&) = delete;
+  ContextLease& operator=(const ContextLease&) = delete;
+
+  grn_ctx* get() const { return ctx_; }
+
+ private:
+  GroongaSearchIndex& index_;
+  grn_ctx* ctx_;
+};
+
+core::Result<std::unique_ptr<GroongaSearchIndex>> GroongaSearchIndex::open(
+    const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) {
+    return core::Error::unavailable("cannot create search directory " + directory.string() + ": " +
+                                    ec.message());
+  }
+  const std::string lock_path = (directory / kLockFile).string();
+  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) {
+    return core::Error::unavailable("cannot open " + lock_path);
+  }
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd);
+    return core::Error::conflict("the search index in " + directory.string() +
+                                 " is in use by another process");
+  }
+  if (!GroongaRuntime::acquire()) {
+    ::close(lock_fd);
+    return core::Error::unavailable("cannot initialize Groonga");
+  }
+  std::unique_ptr<GroongaSearchIndex> index(new GroongaSearchIndex(directory, lock_fd));
+  KAIWA_TRY(index->open_database());
+  return index;
+}
+
+GroongaSearchIndex::GroongaSearchIndex(std::filesystem::path directory, int lock_fd)
+    : directory_(std::move(directory)), lock_fd_(lock_fd) {}
+
+GroongaSearchIndex::~GroongaSearchIndex() {
+  {
+    std::lock_guard lock(contexts_mutex_);
+    for (grn_ctx* ctx : idle_contexts_) {
+      grn_ctx_close(ctx);
+    }
+    idle_contexts_.clear();
+  }
+  if (db_ != nullptr) {
+    const bool flushed = grn_obj_flush_recursive(owner_, db_) == GRN_SUCCESS;
+    // The database object goes before grn_fin, or grn_fin crashes (design.md §6).
+    grn_obj_close(owner_, db_);
+    if (flushed) {
+      std::ofstream(directory_ / kCleanMarker).put('\n');
+    }
+  }
+  if (owner_ != nullptr) {
+    grn_ctx_close(owner_);
+  }
+  GroongaRuntime::release();
+  ::close(lock_fd_);
+}
+
+core::Status GroongaSearchIndex::open_database() {
+  owner_ = grn_ctx_open(0);
+  if (owner_ == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
+  const std::string path = (directory_ / kDatabaseFile).string();
+  const bool existed = std::filesystem::exists(path);
+  const bool closed_cleanly = std::filesystem::exists(directory_ / kCleanMarker);
+  std::filesystem::remove(directory_ / kCleanMarker);
+
+  if (existed) {
+    db_ = grn_db_open(owner_, path.c_str());
+    if (db_ != nullptr && !closed_cleanly) {
+      report_.recovered = true;
+      if (!recover()) {
+        grn_obj_close(owner_, db_);
+        db_ = nullptr;
+      }
+    }
+    if (db_ != nullptr) {
+      auto version = read_checkpoint_row(owner_, kSchemaKey);
+      if (!version || *version != kSchemaVersion) {
+        grn_obj_close(owner_, db_);
+        db_ = nullptr;
+      }
+    }
+    if (db_ != nullptr) {
+      return core::ok();
+    }
+    // Unusable or of another schema: the store holds every message, so start over.
+    report_.recreated = true;
+    for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
+      if (entry.path().filename().string().starts_with(kDatabaseFile)) {
+        std::filesystem::remove(entry.path());
+      }
+    }
+  }
+  db_ = grn_db_create(owner_, path.c_str(), nullptr);
+  if (db_ == nullptr) {
+    return core::Error::unavailable("cannot create the search database " + path + ": " +
+                                    owner_->errbuf);
+  }
+  return create_schema();
+}
+
+core::Status GroongaSearchIndex::create_schema() {
+  const std::vector<std::pair<std::string_view, CommandParams>> commands = {
+      {"plugin_register", {{"name", "functions/string"}}},
+      {"table_create", {{"name", "Messages"}, {"flags", "TABLE_HASH_KEY"}, {"key_type", "Int64"}}},
+      {"column_create",
+       {{"table", "Messages"}, {"name", "room"}, {"flags", "COLUMN_SCALAR"}, {"type", "Int64"}}},
+      {"column_create",
+       {{"table", "Messages"}, {"name", "sender"}, {"flags", "COLUMN_SCALAR"}, {"type", "Int64"}}},
+      {"column_create",
+       {{"table", "Messages"},
+        {"name", "send_time"},
+        {"flags", "COLUMN_SCALAR"},
+        {"type", "Int64"}}},
+      {"column_create",
+       {{"table", "Messages"},
+        {"name", "update_time"},
+        {"flags", "COLUMN_SCALAR"},
+        {"type", "Int64"}}},
+      {"column_create",
+       {{"table", "Messages"}, {"name", "body"}, {"flags", "COLUMN_SCALAR"}, {"type", "LongText"}}},
+      {"table_create",
+       {{"name", "Checkpoints"}, {"flags", "TABLE_HASH_KEY"}, {"key_type", "ShortText"}}},
+      {"column_create",
+       {{"table", "Checkpoints"}, {"name", "pos"}, {"flags", "COLUMN_SCALAR"}, {"type", "Int64"}}},
+  };
+  for (const auto& [name, params] : commands) {
+    KAIWA_TRY(run(owner_, name, params));
+  }
+  KAIWA_TRY(rebuild_lexicons());
+  return put_checkpoint(owner_, 0);
+}
+
+// Lexicons are derived data: dropping and re-creating them indexes the stored column values
+// statically (Groonga's fast path), which also repairs an index a crash left half-updated.
+core::Status GroongaSearchIndex::rebuild_lexicons() {
+  for (const std::string_view table : {"Terms", "Rooms", "Senders", "Times"}) {
+    auto exists = run(owner_, "object_exist", {{"name", std::string(table)}});
+    if (exists && *exists == "true") {
+      KAIWA_TRY(run(owner_, "table_remove", {{"name", std::string(table)}}));
+    }
+  }
+  const std::vector<std::pair<std::string_view, CommandParams>> commands = {
+      {"table_create",
+       {{"name", "Terms"},
+        {"flags", "TABLE_PAT_KEY"},
+        {"key_type", "ShortText"},
+        {"default_tokenizer", "TokenBigram"},
+        {"normalizer", std::string(kNormalizer)}}},
+      {"column_create",
+       {{"table", "Terms"},
+        {"name", "messages_body"},
+        {"flags", "COLUMN_INDEX|WITH_POSITION"},
+        {"type", "Messages"},
+        {"source", "body"}}},
+      {"table_create", {{"name", "Rooms"}, {"flags", "TABLE_HASH_KEY"}, {"key_type", "Int64"}}},
+      {"column_create",
+       {{"table", "Rooms"},
+        {"name", "messages_room"},
+        {"flags", "COLUMN_INDEX"},
+        {"type", "Messages"},
+        {"source", "room"}}},
+      {"table_create", {{"name", "Senders"}, {"flags", "TABLE_HASH_KEY"}, {"key_type", "Int64"}}},
+      {"column_create",
+       {{"table", "Senders"},
+        {"name", "messages_sender"},
+        {"flags", "COLUMN_INDEX"},
+        {"type", "Messages"},
+        {"source", "sender"}}},
+      {"table_create", {{"name", "Times"}, {"flags", "TABLE_PAT_KEY"}, {"key_type", "Int64"}}},
+      {"column_create",
+       {{"table", "Times"},
+        {"name", "messages_send_time"},
+        {"flags", "COLUMN_INDEX"},
+        {"type", "Messages"},
+        {"source", "send_time"}}},
+  };
+  for (const auto& [name, params] : commands) {
+    KAIWA_TRY(run(owner_, name, params));
+  }
+  return core::ok();
+}
+
+core::Status GroongaSearchIndex::recover() {
+  // A process that died inside a write left its locks behind; the replay from the checkpoint
+  // rewrites every message changed since, and the lexicons are rebuilt from what is stored.
+  if (grn_obj_clear_lock(owner_, db_) != GRN_SUCCESS) {
+    return core::Error::unavailable("cannot clear the search database's locks");
+  }
+  return rebuild_lexicons();
+}
+
+core::Result<std::string> GroongaSearchIndex::run(grn_ctx* ctx, std::string_view name,
+                                                  const CommandParams& params) {
+  const std::string uri = command_uri(name, params);
+  ctx->rc = GRN_SUCCESS;
+  ctx->errbuf[0] = '\0';
+  grn_ctx_send(ctx, uri.data(), static_cast<unsigned int>(uri.size()), 0);
+  const grn_rc rc = ctx->rc;
+  const std::string error = ctx->errbuf;
+  char* output = nullptr;
+  unsigned int length = 0;
+  int flags = 0;
+  grn_ctx_recv(ctx, &output, &length, &flags);
+  if (rc == GRN_SYNTAX_ERROR || rc == GRN_INVALID_ARGUMENT) {
+    return core::Error::invalid_argument("the search engine rejected the query: " + error);
+  }
+  if (rc != GRN_SUCCESS) {
+    return core::Error::unavailable("search engine error in " + std::string(name) + ": " + error);
+  }
+  return std::string(output == nullptr ? "" : output, length);
+}
+
+core::Result<std::string> GroongaSearchIndex::run(std::string_view name,
+                                                  const CommandParams& params) {
+  ContextLease lease(*this);
+  if (lease.get() == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
+  return run(lease.get(), name, params);
+}
+
+grn_ctx* GroongaSearchIndex::acquire_context() {
+  {
+    std::lock_guard lock(contexts_mutex_);
+    if (!idle_contexts_.empty()) {
+      grn_ctx* ctx = idle_contexts_.back();
+      idle_contexts_.pop_back();
+      return ctx;
+    }
+  }
+  grn_ctx* ctx = grn_ctx_open(0);
+  if (ctx != nullptr && grn_ctx_use(ctx, db_) != GRN_SUCCESS) {
+    grn_ctx_close(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
+void GroongaSearchIndex::release_context(grn_ctx* ctx) {
+  std::lock_guard lock(contexts_mutex_);
+  idle_contexts_.push_back(ctx);
+}
+
+core::Result<std::int64_t> GroongaSearchIndex::checkpoint() {
+  ContextLease lease(*this);
+  if (lease.get() == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
+  return read_checkpoint_row(lease.get(), kCheckpointKey);
+}
+
+core::Result<std::int64_t> GroongaSearchIndex::read_checkpoint_row(grn_ctx* ctx,
+                                                                   std::string_view key) {
+  KAIWA_ASSIGN_OR_RETURN(std::string output, run(ctx, "select",
+                                                 {{"table", "Checkpoints"},
+                                                  {"filter", "_key == " + quote_phrase(key)},
+                                                  {"output_columns", "pos"},
+                                                  {"cache", "no"}}));
+  KAIWA_ASSIGN_OR_RETURN(rapidjson::Document document, parse_output(output));
+  // [[[n], [["pos", "Int64"]], [pos]]]; no row yet reads as 0.
+  if (!document.IsArray() || document.Empty() || !document[0].IsArray() || document[0].Size() < 3 ||
+      !document[0][2].IsArray() || document[0][2].Empty() || !document[0][2][0].IsInt64()) {
+    return std::int64_t{0};
+  }
+  return document[0][2][0].GetInt64();
+}
+
+core::Status GroongaSearchIndex::put_checkpoint(grn_ctx* ctx, std::int64_t pos) {
+  const std::string values = "[{\"_key\":\"" + std::string(kCheckpointKey) +
+                             "\",\"pos\":" + std::to_string(pos) + "},{\"_key\":\"" +
+                             std::string(kSchemaKey) +
+                             "\",\"pos\":" + std::to_string(kSchemaVersion) + "}]";
+  KAIWA_TRY(run(ctx, "load", {{"table", "Checkpoints"}, {"values", values}}));
+  return core::ok();
+}
+
+core::Status GroongaSearchIndex::load_messages(grn_ctx* ctx,
+                                               std::span<const ports::IndexChange> puts) {
+  KAIWA_ASSIGN_OR_RETURN(std::string loaded,
+                         run(ctx, "load", {{"table", "Messages"}, {"values", json_of_puts(puts)}}));
+  if (loaded != std::to_string(puts.size())) {
+    return core::Error::unavailable("the search engine loaded " + loaded + " of " +
+                                    std::to_string(puts.size()) + " messages");
+  }
+  return core::ok();
+}
+
+core::Status GroongaSearchIndex::apply(std::span<const ports::IndexChange> changes,
+                                       std::int64_t through_pos) {
+  std::lock_guard write_lock(write_mutex_);
+  ContextLease lease(*this);
+  if (lease.get() == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
+  using Kind = ports::IndexChange::Kind;
+  std::size_t pos = 0;
+  while (pos < changes.size()) {
+    const Kind kind = changes[pos].kind;
+    std::size_t end = pos + 1;
+    while (end < changes.size() && changes[end].kind == kind) {
+      ++end;
+    }
+    const auto run_of_changes = changes.subspan(pos, end - pos);
+    if (kind == Kind::kPut) {
+      KAIWA_TRY(load_messages(lease.get(), run_of_changes));
+    } else {
+      std::vector<std::int64_t> ids;
+      for (const ports::IndexChange& change : run_of_changes) {
+        ids.push_back(kind == Kind::kRemoveRoom ? change.message.room.value
+                                                : change.message.id.value);
+      }
+      const std::string filter = in_values(kind == Kind::kRemoveRoom ? "room" : "_key", ids);
+      KAIWA_TRY(run(lease.get(), "delete", {{"table", "Messages"}, {"filter", filter}}));
+    }
+    pos = end;
+  }
+  return put_checkpoint(lease.get(), through_pos);
+}
+
+core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::SearchRequest& request) {
+  if (request.rooms.empty()) {
+    return ports::SearchResults{};
+  }
+  const bool newest = request.order == ports::SearchOrder::kNewest;
+  KAIWA_ASSIGN_OR_RETURN(
+      std::string output,
+      run("select", {{"table", "Messages"},
+                     {"match_columns", "body"},
+                     {"query", to_query_syntax(request.query)},
+                     // Only the query syntax's operators; never pragmas, column names or updates.
+                     {"query_flags", "NONE"},
+                     {"filter", filter_of(request)},
+                     {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
+                     {"output_columns", "_key,room,sender,send_time,update_time,_score," +
+                                            snippet_column() + ",string_substring(body, 0, " +
+                                            std::to_string(kFallbackSnippetCharacters) + ")"},
+                     {"offset", std::to_string(request.offset)},
+                     {"limit", std::to_string(request.limit)},
+                     {"cache", "no"}}));
+  KAIWA_ASSIGN_OR_RETURN(rapidjson::Document document, parse_output(output));
+  // [[[total], [[column, type], ...], row, ...]]
+  if (!document.IsArray() || document.Empty() || !document[0].IsArray() || document[0].Empty() ||
+      !document[0][0].IsArray() || !document[0][0][0].IsInt64()) {
+    return core::Error::unavailable("unexpected search engine answer");
+  }
+  const rapidjson::Value& result_set = document[0];
+  ports::SearchResults results;
+  results.total = result_set[0][0].GetInt64();
+  for (rapidjson::SizeType i = 2; i < result_set.Size(); ++i) {
+    if (!is_valid_hit_row(result_set[i])) {
+      return core::Error::unavailable("unexpected search engine row");
+    }
+    results.hits.push_back(hit_of(result_set[i]));
+  }
+  return results;
+}
+
+core::Status GroongaSearchIndex::clear() {
+  std::lock_guard write_lock(write_mutex_);
+  KAIWA_TRY(run("delete", {{"table", "Messages"}, {"filter", "true"}}));
+  ContextLease lease(*this);
+  if (lease.get() == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
+  return put_checkpoint(lease.get(), 0);
+}
+
+}  // namespace kaiwa::groonga

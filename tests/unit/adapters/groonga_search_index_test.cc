@@ -1,0 +1,245 @@
+// Tests for GroongaSearchIndex on a real embedded Groonga database in a temp dir.
+#include "adapters/groonga/groonga_search_index.h"
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/search_text.h"
+#include "support/result_assertions.h"
+#include "support/temp_dir.h"
+
+namespace kaiwa::groonga {
+namespace {
+
+using ports::IndexChange;
+
+IndexChange put(std::int64_t id, std::int64_t room, std::string_view body, std::int64_t sender = 1,
+                std::int64_t time = 0) {
+  IndexChange change;
+  change.kind = IndexChange::Kind::kPut;
+  change.message.id = core::MessageId(id);
+  change.message.room = core::RoomId(room);
+  change.message.sender = core::AccountId(sender);
+  change.message.send_time = time == 0 ? 1700000000 + id : time;
+  change.message.update_time = change.message.send_time;
+  change.message.text = core::searchable_text(body);
+  return change;
+}
+
+IndexChange remove_message(std::int64_t id) {
+  IndexChange change;
+  change.kind = IndexChange::Kind::kRemoveMessage;
+  change.message.id = core::MessageId(id);
+  return change;
+}
+
+IndexChange remove_room(std::int64_t room) {
+  IndexChange change;
+  change.kind = IndexChange::Kind::kRemoveRoom;
+  change.message.room = core::RoomId(room);
+  return change;
+}
+
+class GroongaSearchIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reopen(); }
+
+  void reopen() {
+    index_.reset();
+    auto opened = GroongaSearchIndex::open(dir_.path() / "search");
+    ASSERT_TRUE(test::is_ok(opened));
+    index_ = std::move(opened).value();
+  }
+
+  void apply(std::vector<IndexChange> changes, std::int64_t through = 1) {
+    ASSERT_TRUE(test::is_ok(index_->apply(changes, through)));
+  }
+
+  ports::SearchRequest request(std::string_view text, std::vector<std::int64_t> rooms = {1, 2}) {
+    ports::SearchRequest request;
+    auto query = core::parse_search_query(text);
+    EXPECT_TRUE(test::is_ok(query)) << text;
+    if (query) {
+      request.query = std::move(query).value();
+    }
+    for (const std::int64_t room : rooms) {
+      request.rooms.emplace_back(room);
+    }
+    request.limit = 100;
+    return request;
+  }
+
+  std::vector<std::int64_t> ids(const ports::SearchRequest& request) {
+    auto results = index_->search(request);
+    EXPECT_TRUE(test::is_ok(results));
+    std::vector<std::int64_t> found;
+    if (results) {
+      for (const ports::SearchHit& hit : results->hits) {
+        found.push_back(hit.id.value);
+      }
+    }
+    return found;
+  }
+
+  std::vector<std::int64_t> ids(std::string_view text, std::vector<std::int64_t> rooms = {1, 2}) {
+    return ids(request(text, std::move(rooms)));
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<GroongaSearchIndex> index_;
+};
+
+using Ids = std::vector<std::int64_t>;
+
+TEST_F(GroongaSearchIndexTest, FindsTwoCharacterWordsAndSingleCharactersNewestFirst) {
+  apply({put(1, 1, "明日の会議は10時からです"), put(2, 1, "会議室を予約しました"),
+         put(3, 2, "資料を送ります"), put(4, 1, "会社に戻ります")});
+  EXPECT_EQ(ids("会議"), (Ids{2, 1}));
+  EXPECT_EQ(ids("会"), (Ids{4, 2, 1}));
+  EXPECT_EQ(ids("資料"), (Ids{3}));
+}
+
+TEST_F(GroongaSearchIndexTest, NormalizesWidthCaseAndLongVowelMarks) {
+  apply({put(1, 1, "ｋｕｂｅ の設定"), put(2, 1, "KUBE cluster ＡＢＣ"), put(3, 1, "ｻｰﾊﾞｰ停止"),
+         put(4, 1, "サーバー再起動"), put(5, 1, "kubernetes 2024年 🎉 完了")});
+  EXPECT_EQ(ids("kube"), (Ids{2, 1}));
+  EXPECT_EQ(ids("abc"), (Ids{2}));
+  EXPECT_EQ(ids("サーバー"), (Ids{4, 3}));
+  EXPECT_EQ(ids("サ-バ-"), (Ids{4, 3}));
+  EXPECT_EQ(ids("2024"), (Ids{5}));
+  EXPECT_EQ(ids("🎉"), (Ids{5}));
+}
+
+TEST_F(GroongaSearchIndexTest, NotationTagsDoNotMatchButQuotedAndInfoTextDoes) {
+  apply({put(1, 1, "[To:123]山田さん 確認お願いします"),
+         put(2, 1, "[qt][qtmeta aid=1 time=1700000000]見積もりの件[/qt]承知しました"),
+         put(3, 1, "[info][title]議事録[/title]決定事項[/info]")});
+  EXPECT_EQ(ids("123"), Ids{});
+  EXPECT_EQ(ids("To"), Ids{});
+  EXPECT_EQ(ids("山田"), (Ids{1}));
+  EXPECT_EQ(ids("見積もり"), (Ids{2}));
+  EXPECT_EQ(ids("議事録 決定"), (Ids{3}));
+}
+
+TEST_F(GroongaSearchIndexTest, QuerySyntaxAndOrNotPhrase) {
+  apply({put(1, 1, "定例会議の資料"), put(2, 1, "打ち合わせの資料"), put(3, 1, "会議室の予約"),
+         put(4, 1, "release plan draft"), put(5, 1, "plan to release")});
+  EXPECT_EQ(ids("資料 会議 OR 打ち合わせ"), (Ids{2, 1}));
+  EXPECT_EQ(ids("会議 -会議室"), (Ids{1}));
+  EXPECT_EQ(ids("\"release plan\""), (Ids{4}));
+  EXPECT_EQ(ids("release plan"), (Ids{5, 4}));
+}
+
+TEST_F(GroongaSearchIndexTest, HostileQueriesAreLiteralText) {
+  apply({put(1, 1, "a\"b\\c (x) body:@y _key:1 OR")});
+  for (const char* text : {"\"a\\\"b\\\\c\"", "(x)", "body:@y", "_key:1", "\\", "*", ")", "(",
+                           "\"--filter true\"", "query_flags ALLOW_UPDATE", "x:=1", "&&", "||"}) {
+    auto results = index_->search(request(text));
+    EXPECT_TRUE(results || results.error().code == core::ErrorCode::kInvalidArgument) << text;
+  }
+  EXPECT_EQ(ids("(x)"), (Ids{1}));
+  EXPECT_EQ(ids("_key:1"), (Ids{1}));
+}
+
+TEST_F(GroongaSearchIndexTest, FiltersByRoomSenderAndTime) {
+  apply({put(1, 1, "会議 a", 10, 1000), put(2, 2, "会議 b", 11, 2000),
+         put(3, 3, "会議 c", 10, 3000), put(4, 1, "会議 d", 11, 4000)});
+  EXPECT_EQ(ids("会議", {1, 2}), (Ids{4, 2, 1}));
+  EXPECT_EQ(ids("会議", {3}), (Ids{3}));
+  auto by_sender = request("会議", {1, 2, 3});
+  by_sender.senders = {core::AccountId(10)};
+  EXPECT_EQ(ids(by_sender), (Ids{3, 1}));
+  auto by_time = request("会議", {1, 2, 3});
+  by_time.time_from = 2000;
+  by_time.time_to = 3000;
+  EXPECT_EQ(ids(by_time), (Ids{3, 2}));
+}
+
+TEST_F(GroongaSearchIndexTest, PagesAndCountsAndSortsByRelevance) {
+  std::vector<IndexChange> changes;
+  for (int i = 1; i <= 30; ++i) {
+    changes.push_back(put(i, 1, i == 7 ? "納期 納期 納期 納期" : "納期の確認"));
+  }
+  apply(changes);
+  auto page = request("納期");
+  page.offset = 25;
+  page.limit = 10;
+  auto results = index_->search(page);
+  ASSERT_TRUE(test::is_ok(results));
+  EXPECT_EQ(results->total, 30);
+  ASSERT_EQ(results->hits.size(), 5U);
+  EXPECT_EQ(results->hits.front().id.value, 5);
+  auto relevant = request("納期");
+  relevant.order = ports::SearchOrder::kRelevance;
+  EXPECT_EQ(ids(relevant).front(), 7);
+}
+
+TEST_F(GroongaSearchIndexTest, SnippetMarksMatchesAsPlainText) {
+  apply({put(1, 1, "kube cluster <b>ＡＢＣ</b> & \"ok\"")});
+  auto results = index_->search(request("abc"));
+  ASSERT_TRUE(test::is_ok(results));
+  ASSERT_EQ(results->hits.size(), 1U);
+  const auto& snippet = results->hits[0].snippet;
+  ASSERT_EQ(snippet.size(), 3U);
+  EXPECT_EQ(snippet[0].text, "kube cluster <b>");
+  EXPECT_FALSE(snippet[0].match);
+  EXPECT_EQ(snippet[1].text, "ＡＢＣ");
+  EXPECT_TRUE(snippet[1].match);
+  EXPECT_EQ(snippet[2].text, "</b> & \"ok\"");
+}
+
+TEST_F(GroongaSearchIndexTest, EditsDeletesAndRoomRemovalReachTheIndex) {
+  apply({put(1, 1, "会議の件"), put(2, 1, "会議資料"), put(3, 2, "会議メモ")}, 3);
+  apply({put(1, 1, "打ち合わせの件"), remove_message(2)}, 5);
+  EXPECT_EQ(ids("会議"), (Ids{3}));
+  EXPECT_EQ(ids("打ち合わせ"), (Ids{1}));
+  apply({remove_room(2), remove_message(999)}, 6);
+  EXPECT_EQ(ids("会議"), Ids{});
+  auto checkpoint = index_->checkpoint();
+  ASSERT_TRUE(test::is_ok(checkpoint));
+  EXPECT_EQ(*checkpoint, 6);
+}
+
+TEST_F(GroongaSearchIndexTest, ReplayingChangesAfterACheckpointConverges) {
+  const std::vector<IndexChange> changes = {put(1, 1, "会議"), put(2, 1, "会議"), remove_message(1),
+                                            put(2, 1, "打ち合わせ")};
+  apply(changes, 4);
+  apply(changes, 4);
+  EXPECT_EQ(ids("会議"), Ids{});
+  EXPECT_EQ(ids("打ち合わせ"), (Ids{2}));
+}
+
+TEST_F(GroongaSearchIndexTest, KeepsEverythingAcrossReopenAndClearEmptiesIt) {
+  apply({put(1, 1, "会議")}, 42);
+  reopen();
+  EXPECT_FALSE(index_->open_report().recovered);
+  EXPECT_EQ(ids("会議"), (Ids{1}));
+  EXPECT_EQ(*index_->checkpoint(), 42);
+  ASSERT_TRUE(test::is_ok(index_->clear()));
+  EXPECT_EQ(ids("会議"), Ids{});
+  EXPECT_EQ(*index_->checkpoint(), 0);
+}
+
+TEST_F(GroongaSearchIndexTest, UncleanShutdownRebuildsLexiconsFromStoredMessages) {
+  apply({put(1, 1, "会議"), put(2, 1, "資料")}, 7);
+  index_.reset();
+  std::filesystem::remove(dir_.path() / "search" / "closed-cleanly");
+  reopen();
+  EXPECT_TRUE(index_->open_report().recovered);
+  EXPECT_FALSE(index_->open_report().recreated);
+  EXPECT_EQ(*index_->checkpoint(), 7);
+  EXPECT_EQ(ids("会議"), (Ids{1}));
+  EXPECT_EQ(ids("資料"), (Ids{2}));
+}
+
+TEST_F(GroongaSearchIndexTest, AnotherProcessOrOpenerIsRefused) {
+  auto second = GroongaSearchIndex::open(dir_.path() / "search");
+  EXPECT_TRUE(test::fails_with(second, core::ErrorCode::kConflict));
+}
+
+}  // namespace
+}  // namespace kaiwa::groonga
