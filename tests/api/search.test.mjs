@@ -13,7 +13,7 @@ import {
   makeOrg, makeUsers, makeUser, makeRoom, postMessage, nowSec, assertAccount,
 } from './support/fixtures.mjs';
 import {
-  SEARCH, corpus, validateResults, search, hitIds, snippetText, markedTexts, eventually,
+  SEARCH, corpus, validateResults, search, checkSnippets, hitIds, snippetText, markedTexts, eventually,
   expectHitsEventually, seedCorpus, expectedIds, entryIdsOf,
 } from './support/search.mjs';
 
@@ -116,13 +116,14 @@ test('a 200 answer matches SearchResults of the OpenAPI file, whose schema reall
 test('corpus: every query finds exactly its written-down entries, newest first (recall, normalization, notation, syntax)', async (t) => {
   for (const c of corpus.queries) {
     await t.test(`${c.q} → [${c.expect.join(' ')}]`, async () => {
-      const res = expectStatus(await search(U('yamada'), { q: c.q, limit: 100 }), 200, `q=${c.q}`);
+      const res = expectStatus(await search(U('yamada'), { q: c.q, limit: 100 }, { snippets: false }), 200, `q=${c.q}`);
       assert.deepEqual(entryIdsOf(seed, res), [...c.expect].sort((a, b) => seed.index[b] - seed.index[a]),
         `q=${JSON.stringify(c.q)} (${c.why || 'see the fixture'})`);
       assert.deepEqual(hitIds(res), expectedIds(seed, c.expect));
       assert.equal(res.json.total, c.expect.length, `q=${c.q}: total`);
       assert.equal(res.json.has_more, false);
       for (const h of res.json.hits) checkCorpusHit(h, c.q, `q=${c.q}`);
+      checkSnippets(res);
     });
   }
 });
@@ -131,7 +132,7 @@ test('corpus: snippets mark the matched words as written in the message (width, 
   for (const s of corpus.snippets) {
     await t.test(`${s.q} in ${s.entry} marks ${JSON.stringify(s.marked)}`, async () => {
       const entry = corpus.messages.find((m) => m.id === s.entry);
-      const res = expectStatus(await search(U('yamada'), { q: s.q, room_id: seed.rooms[entry.room], limit: 100 }), 200);
+      const res = expectStatus(await search(U('yamada'), { q: s.q, room_id: seed.rooms[entry.room], limit: 100 }, { snippets: false }), 200);
       const hit = res.json.hits.find((h) => h.message_id === seed.msgId[s.entry]);
       assert.ok(hit, `q=${s.q}: ${s.entry} must be a hit; got ${JSON.stringify(entryIdsOf(seed, res))}`);
       assert.deepEqual(markedTexts(hit), s.marked, `q=${s.q}: snippet ${JSON.stringify(hit.snippet)}`);
@@ -150,15 +151,26 @@ test('permissions: each caller finds only the corpus entries of the rooms they b
       assert.equal(res.json.total, c.expect.length);
     });
   }
-  // Every query, as every caller: the written-down entries of the caller's rooms, nothing else.
+  // Every query, as every caller: exactly what yamada (in all three rooms) gets, restricted to
+  // the caller's rooms. This isolates the room filter from matching (checked in the corpus test).
+  const answers = new Map();
+  for (const c of corpus.queries) {
+    answers.set(c.q, expectStatus(await search(U('yamada'), { q: c.q, limit: 100 }, { snippets: false }), 200).json.hits);
+  }
   for (const who of ['sato', 'suzuki', 'tanaka', 'takahashi']) {
     await t.test(`all ${corpus.queries.length} queries as ${who} (rooms: ${[...seed.roomsOf[who]].join(', ') || 'none'})`, async () => {
+      const mine = new Set([...seed.roomsOf[who]].map((k) => seed.rooms[k]));
+      const wrong = [];
       for (const c of corpus.queries) {
-        const visible = c.expect.filter((e) => seed.roomsOf[who].has(corpus.messages[seed.index[e]].room));
-        const res = expectStatus(await search(U(who), { q: c.q, limit: 100 }), 200, `q=${c.q} as ${who}`);
-        assert.deepEqual(entryIdsOf(seed, res), [...visible].sort((a, b) => seed.index[b] - seed.index[a]), `q=${JSON.stringify(c.q)} as ${who}`);
-        assert.equal(res.json.total, visible.length, `q=${c.q} as ${who}: total counts only visible hits`);
+        const res = expectStatus(await search(U(who), { q: c.q, limit: 100 }, { snippets: false }), 200, `q=${c.q} as ${who}`);
+        const want = answers.get(c.q).filter((h) => mine.has(h.room_id)).map((h) => h.message_id);
+        const foreign = res.json.hits.filter((h) => !mine.has(h.room_id)).map((h) => seed.entryOf.get(h.message_id)?.id ?? h.message_id);
+        if (foreign.length) wrong.push(`q=${c.q}: hits from rooms ${who} is not in: ${foreign.join(' ')}`);
+        else if (JSON.stringify(hitIds(res)) !== JSON.stringify(want) || res.json.total !== want.length) {
+          wrong.push(`q=${c.q}: got [${entryIdsOf(seed, res).join(' ')}] total ${res.json.total}, want [${want.map((id) => seed.entryOf.get(id)?.id ?? id).join(' ')}]`);
+        }
       }
+      assert.deepEqual(wrong, [], `${who} finds exactly the hits of the rooms they belong to`);
     });
   }
 });
@@ -265,7 +277,7 @@ test('filters: time_from and time_to are inclusive bounds on send_time; time_fro
     for (const h of res.json.hits) assert.equal(h.send_time, sent.find((m) => m.id === h.message_id).send_time, 'send_time as in /v2');
   }
   expectStatus(await search(ito, { ...base, time_from: t1, time_to: t0 }), 400, 'time_from after time_to');
-  for (const bad of ['abc', '-1', '1.5', '1e9', '', '99999999999999999999999']) {
+  for (const bad of ['abc', '-1', '1.5', '1e9', '99999999999999999999999']) {
     expectStatus(await search(ito, { ...base, time_from: bad }), 400, `time_from=${bad}`);
     expectStatus(await search(ito, { ...base, time_to: bad }), 400, `time_to=${bad}`);
   }
@@ -273,7 +285,8 @@ test('filters: time_from and time_to are inclusive bounds on send_time; time_fro
 
 test('parameters: malformed ids, sort, offset and limit are 400 with Chatwork\'s error body', async () => {
   const y = U('yamada');
-  for (const bad of ['abc', '1,,2', ',1', '1,', '-1', '1 2', '1;2', '0x10', '1) OR (1', '99999999999999999999999', '']) {
+  // (An empty value is left out: the server reads an empty optional parameter as absent, as /v2 does.)
+  for (const bad of ['abc', '1,,2', ',1', '1,', '-1', '1 2', '1;2', '0x10', '1) OR (1', '99999999999999999999999']) {
     expectStatus(await search(y, { q: '会議', room_id: bad }), 400, `room_id=${bad}`);
     expectStatus(await search(y, { q: '会議', account_id: bad }), 400, `account_id=${bad}`);
   }
@@ -285,8 +298,8 @@ test('parameters: malformed ids, sort, offset and limit are 400 with Chatwork\'s
   for (const sort of ['oldest', 'score', 'NEWEST', '_score', 'newest,relevance']) {
     expectStatus(await search(y, { q: '会議', sort }), 400, `sort=${sort}`);
   }
-  for (const offset of ['-1', '10001', 'x', '1.5', '']) expectStatus(await search(y, { q: '会議', offset }), 400, `offset=${offset}`);
-  for (const limit of ['0', '101', '-5', 'x', '2.5', '']) expectStatus(await search(y, { q: '会議', limit }), 400, `limit=${limit}`);
+  for (const offset of ['-1', '10001', 'x', '1.5']) expectStatus(await search(y, { q: '会議', offset }), 400, `offset=${offset}`);
+  for (const limit of ['0', '101', '-5', 'x', '2.5']) expectStatus(await search(y, { q: '会議', limit }), 400, `limit=${limit}`);
   expectStatus(await search(y, { q: '会議', offset: 10000 }), 200, 'offset 10000 is allowed');
   expectStatus(await search(y, { q: '会議', limit: 1 }), 200);
   expectStatus(await search(y, { q: '会議', limit: 100 }), 200);
@@ -449,9 +462,12 @@ test('query errors: only exclusions, exclusion inside OR, unterminated phrase, N
   for (const [q, what] of good) expectStatus(await search(y, { q }), 200, what);
 });
 
-test('hostile queries: each is plain text (200) or a 400, never a 5xx; Groonga syntax never applies', { timeout: 120000 }, async () => {
-  const probe = await makeUser(srv, seed.org, 'Probe User');
-  const room = await makeRoom(probe, { name: 'Probe' });
+// The probe: a room of its own whose messages hold the symbols the hostile queries play with.
+let probeWorld;
+async function probe() {
+  if (probeWorld) return probeWorld;
+  const user = await makeUser(srv, seed.org, 'Probe User');
+  const room = await makeRoom(user, { name: 'Probe' });
   const posted = {};
   for (const [k, body] of Object.entries({
     paren: '【重要】(注意) 設定値は key:value 形式です',
@@ -459,20 +475,33 @@ test('hostile queries: each is plain text (200) or a 400, never a 5xx; Groonga s
     backslash: 'ログは C:\\temp\\logs にあります',
     at: '連絡先は a@example.com です',
     quote: 'ファイル名は "report.pdf" です',
-  })) posted[k] = await postMessage(probe, room, body);
-  await expectHitsEventually(probe, { q: '金曜' }, [posted.plain], 'the probe room is indexed');
+    spaced: '念のため (確認済み) と書いてください',
+  })) posted[k] = await postMessage(user, room, body);
+  await expectHitsEventually(user, { q: '金曜' }, [posted.plain], 'the probe room is indexed');
+  probeWorld = { user, room, posted };
+  return probeWorld;
+}
 
-  // Plain text really is looked for as written.
-  const plainText = [
-    ['(注意)', [posted.paren]], ['key:value', [posted.paren]], ['"(注意) 設定値"', [posted.paren]],
+test('plain text: parentheses, colons, backslashes, @ and escaped quotes are looked for as written', { timeout: 60000 }, async () => {
+  const { user, posted } = await probe();
+  const cases = [
+    ['(確認済み)', [posted.spaced]], ['"(確認済み) と"', [posted.spaced]], ['key:value', [posted.paren]],
+    ['(注意)', [posted.paren]], ['"(注意) 設定値"', [posted.paren]], ['【重要】', [posted.paren]],
     ['C:\\temp\\logs', [posted.backslash]], ['"C:\\\\temp"', [posted.backslash]], ['a@example.com', [posted.at]],
-    ['"\\"report.pdf\\""', [posted.quote]], ['【重要】', [posted.paren]],
+    ['"\\"report.pdf\\""', [posted.quote]],
   ];
-  for (const [q, expected] of plainText) {
-    const res = expectStatus(await search(probe, { q }), 200, `q=${q}`);
-    assert.deepEqual(hitIds(res), expected, `q=${JSON.stringify(q)} is plain text and matches as written`);
+  const wrong = [];
+  for (const [q, expected] of cases) {
+    const res = expectStatus(await search(user, { q }), 200, `q=${q}`);
+    if (JSON.stringify(hitIds(res)) !== JSON.stringify(expected)) {
+      wrong.push(`q=${JSON.stringify(q)}: got ${JSON.stringify(res.json.hits.map((h) => snippetText(h)))}, want the message ${JSON.stringify(Object.keys(posted).find((k) => posted[k] === expected[0]))}`);
+    }
   }
+  assert.deepEqual(wrong, [], 'plain-text queries match the messages that contain them as written');
+});
 
+test('hostile queries: each is plain text (200) or a 400, never a 5xx; Groonga syntax never applies', { timeout: 120000 }, async () => {
+  const { user, posted } = await probe();
   const NONE = 'none'; // 200 with no hit: nothing in the probe's room contains the text
   const cases = [
     ['(会議)', [200], NONE], ['会議)', [200], NONE], ['((((', [200], NONE], ['))))', [200], NONE], ['a:b', [200], NONE],
@@ -493,31 +522,44 @@ test('hostile queries: each is plain text (200) or a 400, never a 5xx; Groonga s
     ['"a\\"b"', [200], NONE], ['"a\\\\"', [200], NONE], ['"会議 (資料)"', [200], NONE], ['"abc\\"', [400]],
     ['\u202e会議', [200], NONE], ['👨‍👩‍👧', [200], NONE], ['\u3000会議\u3000', [200], NONE], ['会議\t資料', [200, 400], NONE],
     ['\r\n', [200, 400]], ['\u0000', [400]], ['"\u0000"', [400]], ['会議\u0000', [400]],
-    ['x'.repeat(10000), [400]], ['('.repeat(10000), [400]], ['\\'.repeat(10000), [400]], ['"'.repeat(10000), [400]],
-    ['a '.repeat(5000), [400]], ['ｘ'.repeat(1000), [200], NONE],
+    ['x'.repeat(10000), [400]], ['a '.repeat(5000), [400]], ['ｘ'.repeat(1000), [200], NONE],
   ];
+  const wrong = [];
   for (const [q, allowed, hits] of cases) {
     const label = JSON.stringify(q.length > 40 ? `${q.slice(0, 40)}… (${q.length} chars)` : q);
-    const res = await search(probe, { q });
-    expectStatus(res, allowed, `q=${label}`);
-    if (res.status === 200 && hits === NONE) {
-      assert.deepEqual(res.json, { total: 0, hits: [], has_more: false }, `q=${label} is plain text: nothing in the room contains it`);
+    const res = await search(user, { q }); // asserts: never a 5xx; a 4xx has Chatwork's error body
+    if (!allowed.includes(res.status)) wrong.push(`q=${label}: expected ${allowed.join(' or ')}, got ${res.status} ${res.text.slice(0, 200)}`);
+    else if (res.status === 200 && hits === NONE && res.json.total !== 0) {
+      wrong.push(`q=${label}: plain text that nothing in the room contains, yet ${res.json.total} hits: ${JSON.stringify(res.json.hits.map((h) => snippetText(h)))}`);
     }
   }
 
+  // 10,000 characters that percent-encoding makes longer than the server's 16 KiB request-head
+  // limit: still refused with an answer (a 4xx), not a dropped connection.
+  const headers = { 'X-ChatWorkToken': user.api_token };
+  for (const q of ['('.repeat(10000), '\\'.repeat(10000), '"'.repeat(10000), '会'.repeat(10000)]) {
+    const path = `${SEARCH}?${new URLSearchParams({ q })}`;
+    const res = await rawRequest(srv.url, { method: 'GET', path, headers });
+    const label = `q=${JSON.stringify(q.slice(0, 3))}… (${q.length} chars, ${path.length} bytes in the URL)`;
+    if (res.status === 0) wrong.push(`${label}: no answer at all (${res.error}); expected a 4xx`);
+    else if (res.status >= 500) wrong.push(`${label}: ${res.status}`);
+    else if (res.status < 400) wrong.push(`${label}: expected a 4xx, got ${res.status}`);
+  }
+
   // Malformed encodings of q, sent raw.
-  const headers = { 'X-ChatWorkToken': probe.api_token };
   for (const [qs, allowed] of [['q=%FF%FE', [400]], ['q=%C3%28', [400]], ['q=%E4%BC', [400]], ['q=%', [200, 400]], ['q=%ZZ', [200, 400]], ['q=%2', [200, 400]], ['q=%00', [400]], ['q', [400]], ['q=a&q=b', [200, 400]]]) {
     const res = await rawRequest(srv.url, { method: 'GET', path: `${SEARCH}?${qs}`, headers });
-    assert.ok(allowed.includes(res.status), `GET ${SEARCH}?${qs}: expected ${allowed.join(' or ')}, got ${res.status} ${res.text}`);
+    assert.ok(res.status < 500 && res.status > 0, `GET ${SEARCH}?${qs}: never a 5xx, got ${res.status} ${res.text}`);
+    if (!allowed.includes(res.status)) wrong.push(`raw ?${qs}: expected ${allowed.join(' or ')}, got ${res.status} ${res.text}`);
     if (res.status >= 400) checkResponse(res);
   }
+  assert.deepEqual(wrong, [], 'hostile queries');
 
   // The server still answers normally.
   assert.equal(srv.proc.exitCode, null, 'the server is still running');
-  const again = expectStatus(await search(probe, { q: '(注意)' }), 200);
-  assert.deepEqual(hitIds(again), [posted.paren]);
-  expectStatus(await probe.api.get('/me'), 200);
+  const again = expectStatus(await search(user, { q: '金曜' }), 200);
+  assert.deepEqual(hitIds(again), [posted.plain]);
+  expectStatus(await user.api.get('/me'), 200);
   const y = expectStatus(await search(U('yamada'), { q: '会議 資料', limit: 100 }), 200);
   assert.deepEqual(entryIdsOf(seed, y).sort(), ['p05', 'p18', 's02', 's03']);
 });

@@ -14,10 +14,18 @@ import { makeOrg, makeUsers, makeRoom, postMessage } from './support/fixtures.mj
 import { corpus, search, hitIds, eventually, seedCorpus } from './support/search.mjs';
 
 const dirs = [];
+const servers = [];
 let srv;
 
+/** startServer, remembered so that a failing test never leaves a server behind. */
+async function start(opts) {
+  const s = await startServer(opts);
+  servers.push(s);
+  return s;
+}
+
 after(async () => {
-  await srv?.stop({ removeData: false });
+  for (const s of servers) await s.stop({ removeData: false });
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -82,7 +90,7 @@ const bodyOf = (n) => `定例報告 ${n} ${SHARED} 進捗は順調です`;
 
 test('kill -9 while the index lags: after a restart every acknowledged message is found exactly once, edits and deletes applied', { timeout: 600000 }, async (t) => {
   const dataDir = newDir('kaiwa-search-crash-');
-  srv = await startServer({ dataDir, keepData: true, rateLimit: 10000000 });
+  srv = await start({ dataDir, keepData: true, rateLimit: 10000000 });
   const org = await makeOrg(srv, 'Crash Search Org');
   const [poster, reader] = await makeUsers(srv, org, ['Crash Poster', 'Crash Reader']);
   const room = await makeRoom(poster, { name: 'Crash search', members: [reader] });
@@ -109,7 +117,7 @@ test('kill -9 while the index lags: after a restart every acknowledged message i
   });
   await srv.kill9(); // right after the last acknowledgement, while the indexer most likely still works
 
-  srv = await startServer({ dataDir, keepData: true, rateLimit: 10000000 });
+  srv = await start({ dataDir, keepData: true, rateLimit: 10000000 });
   reader.api = srv.api(reader.api_token);
   poster.api = srv.api(poster.api_token);
   const first = await search(reader, { q: SHARED, room_id: room, limit: 1 }, { allow503: true });
@@ -129,9 +137,9 @@ test('kill -9 while the index lags: after a restart every acknowledged message i
     return r.json.message_id;
   });
   await srv.kill9();
-  srv = await startServer({ dataDir, keepData: true, rateLimit: 10000000 });
+  srv = await start({ dataDir, keepData: true, rateLimit: 10000000 });
   await srv.kill9(); // as soon as it is ready, probably mid catch-up
-  srv = await startServer({ dataDir, keepData: true, rateLimit: 10000000 });
+  srv = await start({ dataDir, keepData: true, rateLimit: 10000000 });
   reader.api = srv.api(reader.api_token);
   const expectedAll = new Set([...ids.filter((_, i) => !deleted.includes(i)), fresh, ...more]);
   const settled = await eventually(() => search(reader, { q: SHARED, room_id: room, limit: 1 }, { allow503: true }),
@@ -192,7 +200,7 @@ async function snapshot(seed, opts = {}) {
     ...corpus.by_user.map((c) => [c.as, c.q]),
   ];
   for (const [who, q] of asks) {
-    const res = await search(seed.users[who], { q, limit: 100 }, opts);
+    const res = await search(seed.users[who], { q, limit: 100 }, { snippets: false, ...opts });
     if (res.status !== 200) return { status: res.status, res };
     out[`${who} ${q}`] = {
       total: res.json.total,
@@ -234,7 +242,7 @@ function rebind(seed, s) {
 
 test('kaiwa reindex with the server stopped rebuilds from the store, prints {"indexed": N}, and the answers stay the same', { timeout: 300000 }, async () => {
   const dataDir = newDir('kaiwa-reindex-');
-  srv = await startServer({ dataDir, keepData: true });
+  srv = await start({ dataDir, keepData: true });
   const seed = await seedWithChanges(srv);
   const before = await snapshot(seed);
   assert.equal(before.status, 200);
@@ -246,7 +254,7 @@ test('kaiwa reindex with the server stopped rebuilds from the store, prints {"in
   const printed = oneJsonObject(out, 'kaiwa reindex (no server running)');
   assert.deepEqual(printed, { indexed: live }, `N = the live messages in the store (${live}: corpus, room-creation notices, sentinel; the deleted one excluded)`);
 
-  srv = await startServer({ dataDir, keepData: true });
+  srv = await start({ dataDir, keepData: true });
   rebind(seed, srv);
   const after = await eventually(() => snapshot(seed, { allow503: true }),
     (r) => r.status === 200 && JSON.stringify(r.out) === JSON.stringify(before.out), { timeoutMs: 60000 });
@@ -263,7 +271,7 @@ test('kaiwa reindex with the server stopped rebuilds from the store, prints {"in
 
 test('kaiwa reindex with the server running prints {"requested": true}; the server rebuilds (503 allowed meanwhile) and the answers stay the same', { timeout: 300000 }, async () => {
   const dataDir = newDir('kaiwa-reindex-live-');
-  srv = await startServer({ dataDir, keepData: true });
+  srv = await start({ dataDir, keepData: true });
   const seed = await seedWithChanges(srv);
   const before = await snapshot(seed);
   assert.equal(before.status, 200);

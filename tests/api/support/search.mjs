@@ -34,7 +34,7 @@ const ENTITY = /&(lt|gt|amp|quot|apos|#\d+);/;
 
 const isNewer = (a, b) => a.send_time > b.send_time || (a.send_time === b.send_time && cmpId(a.message_id, b.message_id) > 0);
 
-/** Checks every 200 answer must pass, whatever the query. */
+/** Checks every 200 answer must pass, whatever the query (snippets: see checkSnippets). */
 export function checkResults(res, params = {}) {
   const where = String(res);
   assert.match(res.headers['content-type'] || '', /application\/json/i, `${where}: JSON content-type`);
@@ -63,6 +63,13 @@ export function checkResults(res, params = {}) {
   }
   for (const h of hits) {
     assert.ok(h.update_time === 0 || h.update_time >= h.send_time, `${where}: hit ${h.message_id}: update_time ${h.update_time} before send_time ${h.send_time}`);
+  }
+}
+
+/** Snippet checks for every hit: at least one marked match, no notation, no HTML escaping. */
+export function checkSnippets(res) {
+  const where = String(res);
+  for (const h of res.json.hits) {
     assert.ok(h.snippet.some((f) => f.match), `${where}: hit ${h.message_id}: the snippet marks no match: ${JSON.stringify(h.snippet)}`);
     const text = snippetText(h);
     assert.ok(!TAG.test(text), `${where}: hit ${h.message_id}: notation tag in the snippet: ${JSON.stringify(text)}`);
@@ -71,11 +78,12 @@ export function checkResults(res, params = {}) {
 }
 
 /**
- * GET /kaiwa/v1/search as user. A 200 is checked with checkResults; anything else through the
- * central check. Never a 5xx, except 503 when opts.allow503 (index rebuilding).
+ * GET /kaiwa/v1/search as user. A 200 is checked with checkResults and (unless opts.snippets is
+ * false: the caller checks them itself, after the hits) checkSnippets; anything else through
+ * the central check. Never a 5xx, except 503 when opts.allow503 (index rebuilding).
  */
 export async function search(user, params = {}, opts = {}) {
-  const { allow503, ...reqOpts } = opts;
+  const { allow503, snippets = true, timeoutMs, intervalMs, ...reqOpts } = opts;
   const res = await user.api.request('GET', SEARCH, { query: params, check: false, ...reqOpts });
   if (res.status === 503 && allow503) return res;
   assert.ok(res.status < 500, `${res}: a search never answers 5xx`);
@@ -84,6 +92,7 @@ export async function search(user, params = {}, opts = {}) {
     return res;
   }
   checkResults(res, params);
+  if (snippets) checkSnippets(res);
   return res;
 }
 
