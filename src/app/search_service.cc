@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <mutex>
+#include <shared_mutex>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -82,6 +84,15 @@ core::Result<std::size_t> SearchService::index_step(std::size_t max_events) {
   // older than the log: both read the store itself.
   const bool never_built = !checked_built_ && checkpoint == 0;
   checked_built_ = true;
+  if (never_built && bounds.pruned_through == 0) {
+    // A store without messages (a new deployment) has nothing the log would not replay.
+    KAIWA_ASSIGN_OR_RETURN(std::vector<core::Message> any, deps_.store.read([](ports::StoreTx& tx) {
+      return tx.list_all_messages_after(core::MessageId(0), 1);
+    }));
+    if (any.empty()) {
+      return std::size_t{0};
+    }
+  }
   if (never_built || checkpoint < bounds.pruned_through) {
     KAIWA_ASSIGN_OR_RETURN(std::int64_t rebuilt, rebuild());
     static_cast<void>(rebuilt);
@@ -151,13 +162,13 @@ core::Result<std::vector<ports::IndexChange>> SearchService::changes_of(
 }
 
 core::Result<std::int64_t> SearchService::rebuild() {
-  rebuilding_ = true;
+  set_rebuilding(true);
 
   struct Done {
-    std::atomic<bool>& flag;
+    SearchService& service;
 
-    ~Done() { flag = false; }
-  } done{rebuilding_};
+    ~Done() { service.set_rebuilding(false); }
+  } done{*this};
 
   KAIWA_ASSIGN_OR_RETURN(ports::EventLogBounds bounds, deps_.store.read([](ports::StoreTx& tx) {
     return tx.event_log_bounds();
@@ -211,6 +222,11 @@ core::Result<bool> SearchService::rebuild_if_requested() {
   return true;
 }
 
+void SearchService::set_rebuilding(bool rebuilding) {
+  std::unique_lock lock(rebuild_mutex_);
+  rebuilding_ = rebuilding;
+}
+
 core::Result<IndexLag> SearchService::lag() {
   IndexLag lag;
   KAIWA_ASSIGN_OR_RETURN(lag.indexed_through, index_.checkpoint());
@@ -249,6 +265,7 @@ core::Result<SearchAnswer> SearchService::search(core::AccountId caller,
                                                  const SearchParams& params) {
   KAIWA_TRY(validate(params));
   KAIWA_ASSIGN_OR_RETURN(core::SearchQuery query, core::parse_search_query(params.query));
+  std::shared_lock lock(rebuild_mutex_);
   if (rebuilding_) {
     return core::Error::unavailable("the search index is being rebuilt; try again shortly");
   }

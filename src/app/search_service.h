@@ -2,10 +2,10 @@
 // log, rebuilding it from the store, and answering a member's query over its own rooms only.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,13 +84,18 @@ class SearchService {
   core::Result<SearchAnswer> search(core::AccountId caller, const SearchParams& params);
 
  private:
+  // Waits for the searches in flight (they hold rebuild_mutex_ shared).
+  void set_rebuilding(bool rebuilding);
   core::Result<std::vector<core::RoomId>> readable_rooms(core::AccountId caller,
                                                          const std::vector<core::RoomId>& wanted);
   core::Result<std::vector<ports::IndexChange>> changes_of(const std::vector<core::Event>& events);
 
   Dependencies deps_;
   ports::SearchIndex& index_;
-  std::atomic<bool> rebuilding_{false};
+  // Searches hold it shared; a rebuild takes it to flip rebuilding_, so no search is still
+  // reading when the rebuild empties the index, and none starts until it is whole again.
+  std::shared_mutex rebuild_mutex_;
+  bool rebuilding_ = false;     // guarded by rebuild_mutex_
   bool checked_built_ = false;  // touched only by the indexing thread
 };
 
