@@ -2,7 +2,6 @@
 // HTTP server takes, so the cluster's HTTP adapter can share the schema, queries and parsing.
 #include "adapters/groonga/groonga_search_index.h"
 
-#include <array>
 #include <fstream>
 #include <system_error>
 
@@ -26,14 +25,9 @@ constexpr std::string_view kLockFile = "lock";
 constexpr std::string_view kCleanMarker = "closed-cleanly";
 constexpr std::string_view kCheckpointKey = "events";
 constexpr std::string_view kSchemaKey = "schema";
-constexpr std::string_view kOpenMark = "<m>";
-constexpr std::string_view kCloseMark = "</m>";
-// The first matches with 180 bytes of text around them (~60 Japanese characters), HTML-escaped
-// so that its marks (kOpenMark, kCloseMark) are the only tags in it.
-constexpr std::string_view kSnippetColumn =
-    R"(snippet(body, {"default_open_tag": "<m>", "default_close_tag": "</m>", )"
-    R"("html_escape": true, "width": 180, "max_n_results": 1}))";
-constexpr int kFallbackSnippetCharacters = 60;
+// Snippets: about 100 characters of the message, starting 20 before the first match.
+constexpr std::size_t kSnippetChars = 100;
+constexpr std::size_t kSnippetCharsBefore = 20;
 
 // The lexicon normalizes NFKC (width, case, compatibility forms) and treats the long-vowel mark
 // and hyphen variants as one character (ｰ = ー = -), which Japanese users type interchangeably.
@@ -96,64 +90,6 @@ std::string json_of_puts(std::span<const ports::IndexChange> puts) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-std::string unescape_html(std::string_view text) {
-  static constexpr std::array<std::pair<std::string_view, char>, 4> kEntities = {
-      {{"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&amp;", '&'}}};
-  std::string out;
-  out.reserve(text.size());
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    bool replaced = false;
-    if (text[pos] == '&') {
-      for (const auto& [entity, character] : kEntities) {
-        if (text.substr(pos).starts_with(entity)) {
-          out += character;
-          pos += entity.size();
-          replaced = true;
-          break;
-        }
-      }
-    }
-    if (!replaced) {
-      out += text[pos++];
-    }
-  }
-  return out;
-}
-
-void add_fragment(std::vector<ports::SnippetFragment>& fragments, std::string_view escaped,
-                  bool match) {
-  std::string text = unescape_html(escaped);
-  if (text.empty()) {
-    return;
-  }
-  if (!fragments.empty() && fragments.back().match == match) {
-    fragments.back().text += text;
-    return;
-  }
-  fragments.push_back({std::move(text), match});
-}
-
-// Groonga's HTML-escaped snippet, where <m> and </m> can only be the marks it added.
-std::vector<ports::SnippetFragment> parse_snippet(std::string_view snippet) {
-  std::vector<ports::SnippetFragment> fragments;
-  std::size_t pos = 0;
-  while (pos < snippet.size()) {
-    const std::size_t open = snippet.find(kOpenMark, pos);
-    if (open == std::string_view::npos) {
-      add_fragment(fragments, snippet.substr(pos), false);
-      break;
-    }
-    add_fragment(fragments, snippet.substr(pos, open - pos), false);
-    const std::size_t start = open + kOpenMark.size();
-    const std::size_t close = snippet.find(kCloseMark, start);
-    const std::size_t end = close == std::string_view::npos ? snippet.size() : close;
-    add_fragment(fragments, snippet.substr(start, end - start), true);
-    pos = close == std::string_view::npos ? snippet.size() : close + kCloseMark.size();
-  }
-  return fragments;
-}
-
 std::string filter_of(const ports::SearchRequest& request) {
   std::vector<std::int64_t> rooms;
   rooms.reserve(request.rooms.size());
@@ -186,7 +122,7 @@ core::Result<rapidjson::Document> parse_output(const std::string& output) {
   return document;
 }
 
-ports::SearchHit hit_of(const rapidjson::Value& row) {
+ports::SearchHit hit_of(const rapidjson::Value& row, const SnippetMarker& marker) {
   ports::SearchHit hit;
   hit.id = core::MessageId(row[0].GetInt64());
   hit.room = core::RoomId(row[1].GetInt64());
@@ -194,19 +130,24 @@ ports::SearchHit hit_of(const rapidjson::Value& row) {
   hit.send_time = row[3].GetInt64();
   hit.update_time = row[4].GetInt64();
   hit.score = row[5].GetInt64();
-  const rapidjson::Value& snippets = row[6];
-  if (snippets.IsArray() && !snippets.Empty() && snippets[0].IsString()) {
-    hit.snippet = parse_snippet({snippets[0].GetString(), snippets[0].GetStringLength()});
-  }
-  if (hit.snippet.empty() && row[7].IsString() && row[7].GetStringLength() > 0) {
-    hit.snippet.push_back({std::string(row[7].GetString(), row[7].GetStringLength()), false});
-  }
+  const std::string_view text(row[6].GetString(), row[6].GetStringLength());
+  hit.snippet = snippet_around(text, marker.find(text), kSnippetCharsBefore, kSnippetChars);
   return hit;
 }
 
 bool is_valid_hit_row(const rapidjson::Value& row) {
-  return row.IsArray() && row.Size() == 8 && row[0].IsInt64() && row[1].IsInt64() &&
-         row[2].IsInt64() && row[3].IsInt64() && row[4].IsInt64() && row[5].IsInt64();
+  return row.IsArray() && row.Size() == 7 && row[0].IsInt64() && row[1].IsInt64() &&
+         row[2].IsInt64() && row[3].IsInt64() && row[4].IsInt64() && row[5].IsInt64() &&
+         row[6].IsString();
+}
+
+// The words a hit matched on: every alternative of every clause (never the excluded ones).
+std::vector<std::string> wanted_words(const core::SearchQuery& query) {
+  std::vector<std::string> words;
+  for (const core::SearchClause& clause : query.required) {
+    words.insert(words.end(), clause.alternatives.begin(), clause.alternatives.end());
+  }
+  return words;
 }
 
 }  // namespace
@@ -332,7 +273,6 @@ core::Status GroongaSearchIndex::open_database() {
 
 core::Status GroongaSearchIndex::create_schema() {
   const std::vector<std::pair<std::string_view, CommandParams>> commands = {
-      {"plugin_register", {{"name", "functions/string"}}},
       {"table_create", {{"name", "Messages"}, {"flags", "TABLE_HASH_KEY"}, {"key_type", "Int64"}}},
       {"column_create",
        {{"table", "Messages"}, {"name", "room"}, {"flags", "COLUMN_SCALAR"}, {"type", "Int64"}}},
@@ -566,10 +506,14 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::Searc
   if (request.rooms.empty()) {
     return ports::SearchResults{};
   }
+  ContextLease lease(*this);
+  if (lease.get() == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
   const bool newest = request.order == ports::SearchOrder::kNewest;
   KAIWA_ASSIGN_OR_RETURN(
       std::string output,
-      run("select",
+      run(lease.get(), "select",
           {{"table", "Messages"},
            {"match_columns", "body"},
            {"query", to_query_syntax(request.query)},
@@ -580,9 +524,7 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::Searc
            {"match_escalation_threshold", "-1"},
            {"filter", filter_of(request)},
            {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
-           {"output_columns", "_key,room,sender,send_time,update_time,_score," +
-                                  std::string(kSnippetColumn) + ",string_substring(body, 0, " +
-                                  std::to_string(kFallbackSnippetCharacters) + ")"},
+           {"output_columns", "_key,room,sender,send_time,update_time,_score,body"},
            {"offset", std::to_string(request.offset)},
            {"limit", std::to_string(request.limit)},
            {"cache", "no"}}));
@@ -593,13 +535,15 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::Searc
     return core::Error::unavailable("unexpected search engine answer");
   }
   const rapidjson::Value& result_set = document[0];
+  const SnippetMarker marker(lease.get(), grn_ctx_get(lease.get(), "Terms", 5),
+                             wanted_words(request.query));
   ports::SearchResults results;
   results.total = result_set[0][0].GetInt64();
   for (rapidjson::SizeType i = 2; i < result_set.Size(); ++i) {
     if (!is_valid_hit_row(result_set[i])) {
       return core::Error::unavailable("unexpected search engine row");
     }
-    results.hits.push_back(hit_of(result_set[i]));
+    results.hits.push_back(hit_of(result_set[i], marker));
   }
   return results;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adapters/groonga/groonga_query.h"
+#include "adapters/groonga/groonga_snippet.h"
 #include "ports/search_index.h"
 
 struct _grn_ctx;  // NOLINT(bugprone-reserved-identifier): Groonga's own name

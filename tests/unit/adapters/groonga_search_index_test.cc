@@ -194,6 +194,50 @@ TEST_F(GroongaSearchIndexTest, SnippetMarksMatchesAsPlainText) {
   EXPECT_EQ(snippet[2].text, "</b> & \"ok\"");
 }
 
+// The marked words of each hit's snippet, in order.
+std::vector<std::string> marked(const ports::SearchResults& results) {
+  std::vector<std::string> words;
+  for (const ports::SearchHit& hit : results.hits) {
+    for (const ports::SnippetFragment& fragment : hit.snippet) {
+      if (fragment.match) {
+        words.push_back(fragment.text);
+      }
+    }
+  }
+  return words;
+}
+
+TEST_F(GroongaSearchIndexTest, SnippetsMarkWhatTheLexiconMatchedAsWritten) {
+  apply({put(1, 1, "サ-バ-の証明書"), put(2, 1, "ｻｰﾊﾞｰ の 定例会議 と Ｋｕｂｅ")});
+  auto hyphens = index_->search(request("サーバー"));
+  ASSERT_TRUE(test::is_ok(hyphens));
+  EXPECT_EQ(marked(*hyphens), (std::vector<std::string>{"ｻｰﾊﾞｰ", "サ-バ-"}));
+  auto phrase = index_->search(request("\"定例 会議\" kube"));
+  ASSERT_TRUE(test::is_ok(phrase));
+  EXPECT_EQ(marked(*phrase), (std::vector<std::string>{"定例会議", "Ｋｕｂｅ"}));
+}
+
+TEST_F(GroongaSearchIndexTest, LongMessagesGetAWindowAroundTheFirstMatch) {
+  std::string body;
+  for (int i = 0; i < 200; ++i) {
+    body += "あ";
+  }
+  body += "会議";
+  for (int i = 0; i < 200; ++i) {
+    body += "い";
+  }
+  apply({put(1, 1, body)});
+  auto results = index_->search(request("会議"));
+  ASSERT_TRUE(test::is_ok(results));
+  ASSERT_EQ(results->hits.size(), 1U);
+  const auto& snippet = results->hits[0].snippet;
+  ASSERT_EQ(snippet.size(), 3U);
+  EXPECT_EQ(snippet[0].text, body.substr(180 * 3, 20 * 3));
+  EXPECT_EQ(snippet[1].text, "会議");
+  EXPECT_TRUE(snippet[1].match);
+  EXPECT_EQ(snippet[2].text, body.substr(202 * 3, 78 * 3));
+}
+
 TEST_F(GroongaSearchIndexTest, EditsDeletesAndRoomRemovalReachTheIndex) {
   apply({put(1, 1, "会議の件"), put(2, 1, "会議資料"), put(3, 2, "会議メモ")}, 3);
   apply({put(1, 1, "打ち合わせの件"), remove_message(2)}, 5);
