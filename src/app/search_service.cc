@@ -195,6 +195,7 @@ core::Result<std::int64_t> SearchService::rebuild() {
     after = page.back().id;
   }
   KAIWA_TRY(index_.finish_rebuild(bounds.head));
+  rebuilds_.fetch_add(1, std::memory_order_relaxed);
   return indexed_messages;
 }
 

@@ -2,6 +2,7 @@
 // log, rebuilding it from the store, and answering a member's query over its own rooms only.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -73,6 +74,9 @@ class SearchService {
   core::Result<std::int64_t> rebuild();
   core::Result<IndexLag> lag();
 
+  // Rebuilds completed since start (metrics; lets `kaiwa reindex` callers see it happened).
+  std::uint64_t rebuilds() const { return rebuilds_.load(std::memory_order_relaxed); }
+
   // Asks the process that holds the index (a running server) to rebuild it: `kaiwa reindex`
   // while a server runs. The request lives in the store, so it also survives a restart.
   static core::Status request_rebuild(ports::Store& store, std::int64_t now_ms);
@@ -97,6 +101,7 @@ class SearchService {
   std::shared_mutex rebuild_mutex_;
   bool rebuilding_ = false;     // guarded by rebuild_mutex_
   bool checked_built_ = false;  // touched only by the indexing thread
+  std::atomic<std::uint64_t> rebuilds_{0};
 };
 
 }  // namespace kaiwa::app

@@ -94,6 +94,9 @@ void add_samplers(ServerMetrics& metrics, edge::HttpServer& server, Application&
       auto lag = search.lag();
       return lag ? static_cast<double>(lag->head - lag->indexed_through) : -1.0;
     });
+    metrics.add_counter("kaiwa_search_index_rebuilds_total",
+                        "Search index rebuilds from the store (first build, retention, reindex)",
+                        [&search] { return static_cast<double>(search.rebuilds()); });
     metrics.add_gauge(
         "kaiwa_search_index_lag_seconds", "Age of the oldest event not yet indexed",
         [&search, &parts] {

@@ -35,7 +35,9 @@ const accountIdsOf = (keys) => keys.map((k) => U(k).account_id).join(',');
 
 // --- query words, for checking what the snippet marks (not for deciding what matches) ---------
 
-const norm = (s) => s.normalize('NFKC').toLowerCase().replace(/[\u30FC\u2010-\u2015\u2212-]/g, '-');
+// As the lexicon compares: NFKC, case, the long-vowel mark and hyphens as one, blanks ignored
+// (a space inside a phrase matches a space or none).
+const norm = (s) => s.normalize('NFKC').toLowerCase().replace(/[\u30FC\u2010-\u2015\u2212-]/g, '-').replace(/\s+/g, '');
 
 /** The words and phrases of a query that are looked for (not excluded). */
 function positiveWords(q) {

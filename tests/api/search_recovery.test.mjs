@@ -269,6 +269,14 @@ test('kaiwa reindex with the server stopped rebuilds from the store, prints {"in
   srv = undefined;
 });
 
+/** kaiwa_search_index_rebuilds_total from GET /metrics. */
+async function rebuilds(server) {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('kaiwa_search_index_rebuilds_total '));
+  assert.ok(line, 'GET /metrics exposes kaiwa_search_index_rebuilds_total');
+  return Number(line.split(' ')[1]);
+}
+
 test('kaiwa reindex with the server running prints {"requested": true}; the server rebuilds (503 allowed meanwhile) and the answers stay the same', { timeout: 300000 }, async () => {
   const dataDir = newDir('kaiwa-reindex-live-');
   srv = await start({ dataDir, keepData: true });
@@ -276,9 +284,12 @@ test('kaiwa reindex with the server running prints {"requested": true}; the serv
   const before = await snapshot(seed);
   assert.equal(before.status, 200);
 
+  const rebuildsBefore = await rebuilds(srv);
   const out = await runKaiwa(['reindex', '--data', dataDir]);
   assert.equal(out.code, 0, `kaiwa reindex exits 0 (stderr: ${out.stderr})`);
   assert.deepEqual(oneJsonObject(out, 'kaiwa reindex (server running)'), { requested: true });
+  // The server takes the request up within about a second: until then, the old index answers.
+  await eventually(() => rebuilds(srv), (n) => n > rebuildsBefore, { timeoutMs: 120000 });
 
   // /v2 keeps working during the rebuild.
   expectStatus(await seed.users.yamada.api.get('/me'), 200);
