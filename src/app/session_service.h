@@ -30,7 +30,7 @@ class SessionService {
   // password guessing without locking anyone out for good.
   static constexpr int kMaxFailures = 10;
   static constexpr int kMaxFailuresPerClient = 100;
-  static constexpr std::int64_t kFailureWindowSeconds = 15 * 60;
+  static constexpr std::int64_t kFailureWindowSeconds = std::int64_t{15} * 60;
 
   explicit SessionService(Dependencies deps) : deps_(std::move(deps)) {}
 

@@ -232,10 +232,11 @@ TEST_F(GroongaSearchIndexTest, LongMessagesGetAWindowAroundTheFirstMatch) {
   ASSERT_EQ(results->hits.size(), 1U);
   const auto& snippet = results->hits[0].snippet;
   ASSERT_EQ(snippet.size(), 3U);
-  EXPECT_EQ(snippet[0].text, body.substr(180 * 3, 20 * 3));
+  constexpr std::size_t kBytesPerChar = 3;  // あ, い, 会 and 議 in UTF-8
+  EXPECT_EQ(snippet[0].text, body.substr(180 * kBytesPerChar, 20 * kBytesPerChar));
   EXPECT_EQ(snippet[1].text, "会議");
   EXPECT_TRUE(snippet[1].match);
-  EXPECT_EQ(snippet[2].text, body.substr(202 * 3, 78 * 3));
+  EXPECT_EQ(snippet[2].text, body.substr(202 * kBytesPerChar, 78 * kBytesPerChar));
 }
 
 TEST_F(GroongaSearchIndexTest, EditsDeletesAndRoomRemovalReachTheIndex) {
