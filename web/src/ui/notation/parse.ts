@@ -181,7 +181,7 @@ class Parser {
       }
       case 'info': {
         const first = children.findIndex((n) => !(n.kind === 'text' && n.text.trim() === ''));
-        if (first >= 0 && children[first].kind === 'title') {
+        if (first >= 0 && (children[first].kind as string) === 'title') {
           const title = (children[first] as unknown as { kind: 'title'; children: Node[] }).children;
           return { kind: 'info', title, children: trimNewlines(children.slice(first + 1)) };
         }

@@ -1,0 +1,108 @@
+// Builds elements from the notation tree. Text goes in as text nodes only: nothing a user wrote
+// is ever parsed as HTML.
+import type { ComponentChildren } from 'preact';
+import type { Account } from '../../api/types';
+import type { Strings } from '../i18n';
+import { Avatar } from '../Avatar';
+import type { Node } from './parse';
+
+export interface RenderContext {
+  t: Strings;
+  person: (id: number) => Account | undefined;
+  formatTime: (unix: number) => string;
+  meId: number | undefined;
+}
+
+function nameOf(ctx: RenderContext, id: number): string {
+  return ctx.person(id)?.name ?? `#${id}`;
+}
+
+export function renderNodes(nodes: Node[], ctx: RenderContext): ComponentChildren[] {
+  return nodes.map((n, i) => renderNode(n, ctx, i));
+}
+
+function renderNode(n: Node, ctx: RenderContext, key: number): ComponentChildren {
+  switch (n.kind) {
+    case 'text':
+      return n.text;
+    case 'to':
+      return (
+        <span key={key} class={`chip chip-to${n.accountId === ctx.meId ? ' chip-me' : ''}`}>
+          <span class="chip-tag">{ctx.t.to}</span>
+          {nameOf(ctx, n.accountId)}
+        </span>
+      );
+    case 'toall':
+      return (
+        <span key={key} class="chip chip-to chip-me">
+          {ctx.t.toAll}
+        </span>
+      );
+    case 'reply':
+      return (
+        <span key={key} class={`chip chip-reply${n.accountId === ctx.meId ? ' chip-me' : ''}`}>
+          <span class="chip-tag">{ctx.t.re}</span>
+          {nameOf(ctx, n.accountId)}
+        </span>
+      );
+    case 'quote': {
+      const author = n.accountId !== undefined ? ctx.person(n.accountId) : undefined;
+      return (
+        <blockquote key={key} class="quote">
+          {n.accountId !== undefined && (
+            <div class="quote-meta">
+              <Avatar account={author ?? { account_id: n.accountId, name: `#${n.accountId}`, avatar_image_url: '' }} size="xs" />
+              <span class="quote-author">{nameOf(ctx, n.accountId)}</span>
+              {n.time !== undefined && <time dateTime={new Date(n.time * 1000).toISOString()}>{ctx.formatTime(n.time)}</time>}
+            </div>
+          )}
+          <div class="quote-body">{renderNodes(n.children, ctx)}</div>
+        </blockquote>
+      );
+    }
+    case 'info':
+      return (
+        <section key={key} class="info-box">
+          {n.title && <div class="info-title">{renderNodes(n.title, ctx)}</div>}
+          <div class="info-body">{renderNodes(n.children, ctx)}</div>
+        </section>
+      );
+    case 'code':
+      return (
+        <pre key={key} class="code-block">
+          <code>{n.text}</code>
+        </pre>
+      );
+    case 'hr':
+      return <hr key={key} class="rule" />;
+    case 'person': {
+      const account = ctx.person(n.accountId) ?? { account_id: n.accountId, name: `#${n.accountId}`, avatar_image_url: '' };
+      return (
+        <span key={key} class="person">
+          {n.icon && <Avatar account={account} size="xs" />}
+          {n.name && <span class="person-name">{account.name}</span>}
+        </span>
+      );
+    }
+    case 'dtext':
+      return ctx.t.dtext[n.key] ?? n.key;
+    case 'task':
+      return (
+        <span key={key} class="task-card">
+          {renderNodes(n.children, ctx)}
+        </span>
+      );
+    case 'file':
+      return (
+        <span key={key} class="file-ref">
+          {renderNodes(n.children, ctx)}
+        </span>
+      );
+    case 'deleted':
+      return (
+        <span key={key} class="deleted">
+          {ctx.t.deletedMessage}
+        </span>
+      );
+  }
+}

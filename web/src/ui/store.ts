@@ -1,0 +1,424 @@
+// The client's state and every action that changes it: REST loads, stream events, sending.
+// Components read `store.state` and re-render on `subscribe`. Single-threaded (event loop).
+import { ApiError, isNetworkError } from '../api/http';
+import { KaiwaApi } from '../api/kaiwa';
+import type { Account, Me, Member, Message, Room } from '../api/types';
+import { StreamClient, type SocketLike, type StreamEvent, type StreamStatus } from '../realtime/stream';
+import { loadLang, saveLang, type Lang } from './i18n';
+import { compareIds, upsertSorted } from './ids';
+
+export interface Timeline {
+  roomId: number;
+  messages: Message[];
+  hasMoreBefore: boolean;
+  hasMoreAfter: boolean;
+  loading: boolean;
+  loadingOlder: boolean;
+  // The first unread message when the room was opened (the "new messages" marker goes above it).
+  markerId?: string;
+  // Bumped when the view should jump (room opened, reloaded); scroll-keeping otherwise.
+  generation: number;
+}
+
+export interface State {
+  phase: 'booting' | 'signed-out' | 'ready';
+  lang: Lang;
+  me: Me | null;
+  rooms: Room[];
+  roomId: number | null;
+  timeline: Timeline | null;
+  members: Map<number, Member[]>;
+  people: Map<number, Account>;
+  status: StreamStatus;
+  composerError: string | null;
+  editing: Message | null;
+  draft: { roomId: number; text: string; version: number } | null;
+}
+
+export class Store {
+  readonly api = new KaiwaApi();
+  state: State = {
+    phase: 'booting',
+    lang: loadLang(),
+    me: null,
+    rooms: [],
+    roomId: null,
+    timeline: null,
+    members: new Map(),
+    people: new Map(),
+    status: 'live',
+    composerError: null,
+    editing: null,
+    draft: null,
+  };
+  private listeners = new Set<() => void>();
+  private stream: StreamClient | null = null;
+  private refreshTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private generation = 0;
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<State>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+
+  setLang(lang: Lang): void {
+    saveLang(lang);
+    this.set({ lang });
+  }
+
+  async boot(): Promise<void> {
+    this.api.http.onUnauthorized = () => this.signedOut();
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && this.state.roomId !== null) this.scheduleRefresh(this.state.roomId, 0);
+    });
+    window.addEventListener('online', () => this.stream?.nudge());
+    window.addEventListener('popstate', () => {
+      const id = roomFromPath();
+      if (id !== this.state.roomId) void this.selectRoom(id, false);
+    });
+    try {
+      const session = await this.api.session();
+      if (!session) return this.set({ phase: 'signed-out' });
+      await this.start();
+    } catch {
+      // The server is unreachable: retry shortly rather than asking for a password.
+      setTimeout(() => void this.boot(), 3000);
+    }
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    await this.api.signIn(email, password);
+    await this.start();
+  }
+
+  async signOut(): Promise<void> {
+    try {
+      await this.api.signOut();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    }
+    this.signedOut();
+  }
+
+  private signedOut(): void {
+    this.stream?.stop();
+    this.stream = null;
+    this.api.http.csrfToken = '';
+    if (location.pathname !== '/') history.replaceState(null, '', '/');
+    this.set({ phase: 'signed-out', me: null, rooms: [], roomId: null, timeline: null, members: new Map(), people: new Map(), editing: null, draft: null });
+  }
+
+  private async start(): Promise<void> {
+    const [me, rooms] = await Promise.all([this.api.me(), this.api.rooms()]);
+    const people = new Map(this.state.people);
+    people.set(me.account_id, me);
+    this.set({ phase: 'ready', me, rooms, people, status: 'live' });
+    this.openStream();
+    const wanted = roomFromPath();
+    if (wanted !== null && rooms.some((r) => r.room_id === wanted)) await this.selectRoom(wanted, false);
+    else if (wanted !== null) history.replaceState(null, '', '/');
+  }
+
+  private openStream(): void {
+    this.stream?.stop();
+    this.stream = new StreamClient({
+      url: (since) => this.api.streamUrl(since),
+      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      onEvents: (events) => this.onEvents(events),
+      onResync: () => void this.reload(),
+      onStatus: (status) => this.set({ status }),
+      onAuthProblem: (revoked) => {
+        if (revoked) this.signedOut();
+        else void this.api.session().then((s) => (s ? undefined : this.signedOut()), () => undefined);
+      },
+    });
+    this.stream.start();
+  }
+
+  // Everything again from REST: after a resync notice.
+  async reload(): Promise<void> {
+    const rooms = await this.api.rooms();
+    this.set({ rooms, members: new Map() });
+    const id = this.state.roomId;
+    if (id !== null) {
+      if (rooms.some((r) => r.room_id === id)) await this.selectRoom(id, false, true);
+      else await this.selectRoom(null);
+    }
+  }
+
+  room(id: number | null): Room | undefined {
+    return id === null ? undefined : this.state.rooms.find((r) => r.room_id === id);
+  }
+
+  nameOf(accountId: number): string {
+    return this.state.people.get(accountId)?.name ?? `#${accountId}`;
+  }
+
+  async selectRoom(roomId: number | null, push = true, keepMarker = false): Promise<void> {
+    if (push) {
+      const path = roomId === null ? '/' : `/rooms/${roomId}`;
+      if (location.pathname !== path) history.pushState(null, '', path);
+    }
+    if (roomId === null) return this.set({ roomId: null, timeline: null, editing: null });
+    const room = this.room(roomId);
+    const unread = room?.unread_num ?? 0;
+    const previousMarker = keepMarker && this.state.timeline?.roomId === roomId ? this.state.timeline.markerId : undefined;
+    const generation = ++this.generation;
+    this.set({
+      roomId,
+      editing: this.state.editing && this.state.roomId === roomId ? this.state.editing : null,
+      composerError: null,
+      timeline: { roomId, messages: [], hasMoreBefore: false, hasMoreAfter: false, loading: true, loadingOlder: false, generation },
+    });
+    const [page] = await Promise.all([this.api.history(roomId), this.loadMembers(roomId)]);
+    if (this.state.timeline?.generation !== generation) return;
+    this.learnPeople(page.messages.map((m) => m.account));
+    let markerId = previousMarker;
+    if (!keepMarker && unread > 0) {
+      const others = page.messages.filter((m) => m.account.account_id !== this.state.me?.account_id);
+      markerId = others[Math.max(0, others.length - unread)]?.message_id;
+    }
+    this.set({ timeline: { roomId, messages: page.messages, hasMoreBefore: page.has_more_before, hasMoreAfter: page.has_more_after, loading: false, loadingOlder: false, markerId, generation } });
+    this.scheduleRefresh(roomId, 0);
+  }
+
+  async loadOlder(): Promise<void> {
+    const t = this.state.timeline;
+    if (!t || t.loading || t.loadingOlder || !t.hasMoreBefore || t.messages.length === 0) return;
+    this.set({ timeline: { ...t, loadingOlder: true } });
+    try {
+      const page = await this.api.history(t.roomId, { before: t.messages[0].message_id });
+      const now = this.state.timeline;
+      if (!now || now.generation !== t.generation) return;
+      this.learnPeople(page.messages.map((m) => m.account));
+      let messages = now.messages;
+      for (const m of page.messages) messages = upsertSorted(messages, m);
+      this.set({ timeline: { ...now, messages, hasMoreBefore: page.has_more_before, loadingOlder: false } });
+    } catch (e) {
+      const now = this.state.timeline;
+      if (now && now.generation === t.generation) this.set({ timeline: { ...now, loadingOlder: false } });
+      if (!isNetworkError(e)) throw e;
+    }
+  }
+
+  private async loadMembers(roomId: number): Promise<void> {
+    try {
+      const list = await this.api.members(roomId);
+      const members = new Map(this.state.members);
+      members.set(roomId, list);
+      this.set({ members });
+      this.learnPeople(list);
+    } catch {
+      // Names fall back to the message's own account object.
+    }
+  }
+
+  private learnPeople(accounts: Account[]): void {
+    let people: Map<number, Account> | null = null;
+    for (const a of accounts) {
+      const known = this.state.people.get(a.account_id);
+      if (known && known.name === a.name && known.avatar_image_url === a.avatar_image_url) continue;
+      people ??= new Map(this.state.people);
+      people.set(a.account_id, { account_id: a.account_id, name: a.name, avatar_image_url: a.avatar_image_url });
+    }
+    if (people) this.set({ people });
+  }
+
+  async send(text: string): Promise<boolean> {
+    const roomId = this.state.roomId;
+    if (roomId === null || !text.trim()) return false;
+    const editing = this.state.editing;
+    try {
+      if (editing) {
+        await this.api.edit(roomId, editing.message_id, text);
+        this.applyMessage(roomId, { ...editing, body: text, update_time: Math.floor(Date.now() / 1000) });
+        this.set({ editing: null, composerError: null });
+      } else {
+        const { message_id } = await this.api.post(roomId, text);
+        const me = this.state.me!;
+        this.applyMessage(roomId, { message_id, account: me, body: text, send_time: Math.floor(Date.now() / 1000), update_time: 0 }, true);
+        this.set({ composerError: null });
+      }
+      return true;
+    } catch (e) {
+      this.set({ composerError: e instanceof ApiError && e.errors.length ? e.errors.join(' ') : 'sendFailed' });
+      return false;
+    }
+  }
+
+  startEdit(m: Message): void {
+    this.set({ editing: m, composerError: null, draft: { roomId: this.state.roomId!, text: m.body, version: Date.now() } });
+  }
+
+  cancelEdit(): void {
+    this.set({ editing: null, draft: { roomId: this.state.roomId!, text: '', version: Date.now() } });
+  }
+
+  insertDraft(text: string): void {
+    this.set({ draft: { roomId: this.state.roomId!, text, version: Date.now() } });
+  }
+
+  async remove(m: Message): Promise<void> {
+    const roomId = this.state.roomId;
+    if (roomId === null) return;
+    await this.api.remove(roomId, m.message_id);
+    this.dropMessage(roomId, m.message_id);
+  }
+
+  // Puts a message into the open timeline (new or edited). `own` adds even before the stream's
+  // copy arrives; the stream's copy then replaces it (same id).
+  private applyMessage(roomId: number, m: Message, isNew = false): void {
+    const t = this.state.timeline;
+    if (!t || t.roomId !== roomId || t.loading) return;
+    const exists = t.messages.some((x) => x.message_id === m.message_id);
+    if (!exists && (!isNew || t.hasMoreAfter)) return;
+    this.set({ timeline: { ...t, messages: upsertSorted(t.messages, m) } });
+  }
+
+  private dropMessage(roomId: number, messageId: string): void {
+    const t = this.state.timeline;
+    if (!t || t.roomId !== roomId) return;
+    const messages = t.messages.filter((m) => m.message_id !== messageId);
+    if (messages.length !== t.messages.length) this.set({ timeline: { ...t, messages } });
+    if (this.state.editing?.message_id === messageId) this.set({ editing: null });
+  }
+
+  private onEvents(events: StreamEvent[]): void {
+    const meId = this.state.me?.account_id;
+    for (const ev of events) {
+      const d = ev.data;
+      const roomId = typeof d.room_id === 'number' ? d.room_id : null;
+      switch (ev.type) {
+        case 'message_created':
+        case 'message_updated': {
+          if (roomId === null || typeof d.message_id !== 'string') break;
+          const accountId = Number(d.account_id);
+          const account = this.state.people.get(accountId) ?? { account_id: accountId, name: `#${accountId}`, avatar_image_url: '' };
+          if (!this.state.people.has(accountId) && roomId === this.state.roomId) void this.loadMembers(roomId);
+          this.applyMessage(roomId, { message_id: d.message_id, account, body: String(d.body ?? ''), send_time: Number(d.send_time ?? 0), update_time: Number(d.update_time ?? 0) }, ev.type === 'message_created');
+          this.scheduleRefresh(roomId);
+          break;
+        }
+        case 'message_deleted':
+          if (roomId === null || typeof d.message_id !== 'string') break;
+          this.dropMessage(roomId, d.message_id);
+          this.scheduleRefresh(roomId);
+          break;
+        case 'messages_read':
+        case 'messages_unread':
+        case 'room_updated':
+        case 'task_created':
+        case 'task_updated':
+          if (roomId !== null) this.scheduleRefresh(roomId);
+          break;
+        case 'room_created':
+        case 'contact_added':
+          void this.reloadRooms();
+          break;
+        case 'member_added':
+        case 'member_role_changed':
+          if (roomId === null) break;
+          if (d.account_id === meId && !this.room(roomId)) void this.reloadRooms();
+          else this.forgetMembers(roomId);
+          if (d.account_id === meId) this.scheduleRefresh(roomId);
+          break;
+        case 'member_removed':
+        case 'member_left':
+        case 'room_deleted':
+          if (roomId === null) break;
+          if (d.account_id === meId || ev.type === 'room_deleted') this.removeRoom(roomId);
+          else this.forgetMembers(roomId);
+          break;
+        default:
+          break; // Types this slice does not show (files, links, contact requests).
+      }
+    }
+  }
+
+  private forgetMembers(roomId: number): void {
+    const members = new Map(this.state.members);
+    members.delete(roomId);
+    this.set({ members });
+    if (roomId === this.state.roomId) void this.loadMembers(roomId);
+  }
+
+  private removeRoom(roomId: number): void {
+    this.set({ rooms: this.state.rooms.filter((r) => r.room_id !== roomId) });
+    if (this.state.roomId === roomId) void this.selectRoom(null);
+  }
+
+  private async reloadRooms(): Promise<void> {
+    try {
+      this.set({ rooms: await this.api.rooms() });
+    } catch {
+      // The next event or resync tries again.
+    }
+  }
+
+  // Counters come from the server (GET /v2/rooms/{id}), so an event seen twice or a local guess
+  // never leaves a wrong badge. Several events in a burst cost one request.
+  scheduleRefresh(roomId: number, delayMs = 150): void {
+    if (this.refreshTimers.has(roomId)) return;
+    this.refreshTimers.set(roomId, setTimeout(() => {
+      this.refreshTimers.delete(roomId);
+      void this.refreshRoom(roomId);
+    }, delayMs));
+  }
+
+  // One refresh per room at a time (two would both mark read, and the second gets a 400).
+  private refreshing = new Map<number, boolean>();
+
+  private async refreshRoom(roomId: number): Promise<void> {
+    if (this.refreshing.has(roomId)) {
+      this.refreshing.set(roomId, true);
+      return;
+    }
+    this.refreshing.set(roomId, false);
+    try {
+      await this.refreshRoomOnce(roomId);
+    } finally {
+      const again = this.refreshing.get(roomId);
+      this.refreshing.delete(roomId);
+      if (again) this.scheduleRefresh(roomId, 0);
+    }
+  }
+
+  private async refreshRoomOnce(roomId: number): Promise<void> {
+    let room: Room;
+    try {
+      room = await this.api.room(roomId);
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) this.removeRoom(roomId);
+      return;
+    }
+    const viewing = roomId === this.state.roomId && document.visibilityState === 'visible' && this.state.timeline?.loading === false;
+    if (viewing && room.unread_num > 0) {
+      try {
+        const counts = await this.api.markRead(roomId);
+        room = { ...room, ...counts };
+      } catch {
+        // Already read in another tab (400): the messages_read event refreshes the badge.
+      }
+    }
+    const rooms = this.state.rooms.some((r) => r.room_id === roomId)
+      ? this.state.rooms.map((r) => (r.room_id === roomId ? room : r))
+      : [...this.state.rooms, room];
+    this.set({ rooms });
+  }
+}
+
+export function roomFromPath(): number | null {
+  const m = /^\/rooms\/(\d+)$/.exec(location.pathname);
+  return m ? Number(m[1]) : null;
+}
+
+export function sortRooms(rooms: readonly Room[]): Room[] {
+  return rooms.slice().sort((a, b) => Number(b.sticky) - Number(a.sticky) || b.last_update_time - a.last_update_time || a.room_id - b.room_id);
+}
+
+export { compareIds };
