@@ -17,6 +17,7 @@
 #include "core/json_text.h"
 #include "edge/http_server.h"
 #include "edge/router.h"
+#include "edge/static_files.h"
 #include "server/admin_commands.h"
 #include "server/search_indexing.h"
 #include "server/server_metrics.h"
@@ -59,6 +60,33 @@ edge::HttpResponse plain_text(int status, std::string body) {
   response.content_type = "text/plain; charset=utf-8";
   response.body = std::move(body);
   return response;
+}
+
+// A path of the web client's own (no API prefix, no file extension), as opposed to an API or a
+// file that does not exist.
+bool is_client_route(std::string_view path) {
+  for (const std::string_view api : {"/v2/", "/kaiwa/", "/files/", "/assets/"}) {
+    if (path.starts_with(api)) {
+      return false;
+    }
+  }
+  const std::string_view last = path.substr(path.rfind('/') + 1);
+  return last.find('.') == std::string_view::npos;
+}
+
+// The built web client: the page at /, its hashed files under /assets/, and other files of its
+// root (icons); see edge/static_files.h for the cache and security headers.
+void add_web_client_routes(edge::Router& router, const edge::StaticFiles& web_client) {
+  auto serve = [&web_client](edge::HttpRequest& request) {
+    if (auto file = web_client.file(request.path)) {
+      return std::move(*file);
+    }
+    return is_client_route(request.path) ? web_client.page()
+                                         : api::chatwork::error_response(404, "Not found");
+  };
+  router.add("GET", "/", serve);
+  router.add("GET", "/assets/{file}", serve);
+  router.add("GET", "/{file}", serve);
 }
 
 // GET /metrics: Prometheus text. Unauthenticated, as scrapers expect; an ingress that exposes
@@ -156,11 +184,12 @@ int serve(Config config) {
 
   edge::Router router;
   ServerMetrics metrics;
+  const edge::StaticFiles web_client(config.web_dir);
   // Set once wiring is done, before serve(); /v2 misses are answered through it.
   api::chatwork::ChatworkApi* chatwork_api = nullptr;
-  auto dispatch = [&router, &chatwork_api, &metrics](edge::HttpRequest& request,
-                                                     const edge::Responder& unobserved,
-                                                     const edge::BlockingRunner& run_blocking) {
+  auto dispatch = [&router, &chatwork_api, &metrics, &web_client](
+                      edge::HttpRequest& request, const edge::Responder& unobserved,
+                      const edge::BlockingRunner& run_blocking) {
     auto match = router.match(request);
     ServerMetrics::RouteMetrics& route = match.kind == edge::Router::MatchKind::kFound
                                              ? metrics.route(match.index)
@@ -188,6 +217,11 @@ int serve(Config config) {
       run_blocking([&chatwork_api, &request, respond, status, message] {
         chatwork_api->unmatched(request, respond, status, message);
       });
+      return;
+    }
+    if (request.method == "GET" && is_client_route(request.path)) {
+      // The client routes with the history API: a reload of /rooms/12 gets the page.
+      run_blocking([&web_client, respond] { respond(web_client.page()); });
       return;
     }
     respond(api::chatwork::error_response(status, message));
@@ -268,6 +302,7 @@ int serve(Config config) {
   session_api.add_routes(router);
 
   add_metrics_route(router, metrics);
+  add_web_client_routes(router, web_client);
   add_samplers(metrics, server, parts, hub);
   metrics.add_routes(router.routes());
 
@@ -360,6 +395,8 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
   serve->add_flag("!--empty-lists-as-json", config.empty_list_no_content,
                   "Answer empty lists with [] instead of Chatwork's 204");
+  serve->add_option("--web-dir", config.web_dir, "Directory of the built web client")
+      ->envname("KAIWA_WEB_DIR");
   serve
       ->add_option("--search", config.search,
                    "Search index: groonga://PATH (default: <data>/search), or off")
