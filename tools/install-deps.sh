@@ -10,11 +10,14 @@ packages=(
   libboost-dev libsqlite3-dev libssl-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libargon2-dev libgroonga-dev prometheus-cpp-dev
 )
+# The web client is built with npm (Vite); Debian's Node 18 will do.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy wrk curl nats-server libnats-dev)
-  # The black-box API suite runs on Node's built-in test runner; any Node >= 18 will do.
-  command -v node >/dev/null 2>&1 || packages+=(nodejs)
-  command -v npm >/dev/null 2>&1 || packages+=(npm)
+  # The web client's browser tests drive Debian's chromium (playwright-core, no bundled browser);
+  # the CJK font makes the Japanese screenshots legible.
+  packages+=(chromium fonts-noto-cjk)
 fi
 
 missing=()

@@ -9,6 +9,7 @@ listen="${KAIWA_LISTEN:-127.0.0.1:8080}"
 tools/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKAIWA_BUILD_TESTS=OFF >/dev/null
 cmake --build build --target kaiwa
+tools/build-web.sh
 
 token_file="$data_dir/demo-token.txt"
 if [[ ! -f "$token_file" ]]; then
@@ -22,7 +23,8 @@ fi
 
 echo
 echo "Kaiwa is starting at http://$listen"
+echo "Web client: open http://$listen and sign in as demo@example.com / demo-password"
 echo "Demo account API token: $(cat "$token_file")"
 echo "Try: curl -H \"X-ChatWorkToken: $(cat "$token_file")\" http://$listen/v2/me"
 echo
-exec build/kaiwa serve --data "$data_dir" --listen "$listen"
+exec build/kaiwa serve --data "$data_dir" --listen "$listen" --web-dir web/dist

@@ -12,7 +12,12 @@ import { Timeline } from './Timeline';
 
 export function App({ store }: { store: Store }) {
   const [, setVersion] = useState(0);
-  useEffect(() => store.subscribe(() => setVersion((v) => v + 1)), [store]);
+  useEffect(() => {
+    const unsubscribe = store.subscribe(() => setVersion((v) => v + 1));
+    // The store may have changed between the first render and this effect (a fast answer).
+    setVersion((v) => v + 1);
+    return unsubscribe;
+  }, [store]);
   const { phase, lang, me, status, roomId } = store.state;
   const t = strings[lang];
 

@@ -3,6 +3,9 @@
 import type { Room } from '../api/types';
 import { initials } from './Avatar';
 
+// One character for a room: "Project Kaiwa 開発" is P, not a mix of two scripts.
+const roomInitial = (name: string) => ([...name.trim()][0] ?? '#').toUpperCase();
+
 const presets = ['group', 'check', 'document', 'meeting', 'event', 'project', 'business', 'study', 'security', 'star', 'idea', 'heart', 'magcup', 'beer', 'music', 'sports', 'travel'];
 
 export function presetOf(iconPath: string): string {
@@ -31,7 +34,7 @@ export function RoomIcon({ room }: { room: Room }) {
   const index = Math.max(0, presets.indexOf(presetOf(room.icon_path)));
   return (
     <span class={`room-icon room-icon-group preset-c${index % 8}`} aria-hidden="true">
-      {initials(room.name)}
+      {roomInitial(room.name)}
     </span>
   );
 }

@@ -3,7 +3,7 @@
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { Message, Room } from '../api/types';
 import { Avatar } from './Avatar';
-import { dayKey, formatClock, formatDateTime, formatDay } from './format';
+import { dayKey, formatClock, formatDateTime, formatDay, formatShortClock } from './format';
 import type { Strings } from './i18n';
 import { parseNotation } from './notation/parse';
 import { renderNodes, type RenderContext } from './notation/render';
@@ -111,7 +111,7 @@ function MessageItem({ store, t, m, ctx, grouped, room }: { store: Store; t: Str
   return (
     <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}`} data-message-id={m.message_id}>
       <article aria-label={`${author.name} ${formatDateTime(m.send_time, lang)}`}>
-        <div class="message-gutter">{grouped ? <span class="message-time-inline">{formatClock(m.send_time, lang)}</span> : <Avatar account={author} />}</div>
+        <div class="message-gutter">{grouped ? <span class="message-time-inline">{formatShortClock(m.send_time)}</span> : <Avatar account={author} />}</div>
         <div class="message-main">
           {!grouped && (
             <header class="message-head">

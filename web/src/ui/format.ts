@@ -25,3 +25,9 @@ export function formatClock(unix: number, lang: Lang): string {
 export function formatDateTime(unix: number, lang: Lang): string {
   return new Intl.DateTimeFormat(locale(lang), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(unix * 1000));
 }
+
+// The compact time beside a grouped message: 24-hour, so it fits the avatar's column.
+export function formatShortClock(unix: number): string {
+  const d = new Date(unix * 1000);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
