@@ -57,8 +57,6 @@ describe('web client', () => {
     ({ room_id: historyRoom } = await v2(server.url, alice.api_token, 'POST', '/rooms', {
       name: 'History', members_admin_ids: String(alice.account_id), members_member_ids: String(ken.account_id),
     }));
-    const day = 24 * 3600;
-    void day;
     const seed = [
       [alice, '[info][title]Weekly sync 週次定例[/title]Agenda: release plan, search, web client[hr]Room: 3F 会議室A[/info]'],
       [ken, `[rp aid=${alice.account_id} to=${groupRoom}-0]Alice Tanaka\n了解しました。資料を準備します。`],
@@ -80,7 +78,19 @@ describe('web client', () => {
     const { page, tolerate } = pageA;
     // Not signed in yet (GET /kaiwa/v1/session) and the wrong password: the browser logs both 401s.
     tolerate(/status of 401 .*\/kaiwa\/v1\/session/);
-    await page.goto(server.url);
+    const assets = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/assets/')) assets.push(r);
+    });
+    const doc = await page.goto(server.url);
+    assert.match(doc.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+    assert.equal(doc.headers()['cache-control'], 'no-cache');
+    await page.waitForSelector('input[name=email]');
+    assert.ok(assets.length >= 2, 'the script and the stylesheet come from /assets/');
+    for (const r of assets) {
+      assert.match(new URL(r.url()).pathname, /-[A-Za-z0-9_-]{8}\.(js|css|svg)$/, 'assets carry a content hash');
+      assert.match(r.headers()['cache-control'] ?? '', /immutable/);
+    }
     await page.fill('input[name=email]', alice.email);
     await page.fill('input[name=password]', 'wrong password');
     await page.click('button[type=submit]');
@@ -116,7 +126,7 @@ describe('web client', () => {
     const reply = message(pageA.page, 'はい、聞こえます');
     await reply.waitFor({ timeout: 5000 });
     assert.equal(await reply.locator('.message-body').textContent(), 'はい、聞こえます\n二行目です');
-    assert.equal(await pageB.page.locator('.composer-input').inputValue(), '', 'the composer is cleared');
+    await pageB.page.waitForFunction(() => document.querySelector('.composer-input')?.value === '', null, { timeout: 5000 });
   });
 
   it('renders notation as elements, never as HTML', async () => {

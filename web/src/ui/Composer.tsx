@@ -30,10 +30,13 @@ export function Composer({ store, t, roomTitle }: { store: Store; t: Strings; ro
 
   const send = async () => {
     if (busy || !text.trim()) return;
+    // Cleared at once, as chat users expect; the text comes back if sending fails.
+    const body = text;
     setBusy(true);
-    const ok = await store.send(text);
+    update('');
+    const ok = await store.send(body);
     setBusy(false);
-    if (ok) update('');
+    if (!ok) update(body);
     box.current?.focus();
   };
 
