@@ -285,6 +285,17 @@ describe('web client', () => {
     }
   });
 
+  it('signs out', async () => {
+    const { page, context } = pageA;
+    pageA.tolerate(/status of 401 .*\/kaiwa\/v1\/session/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForSelector('input[name=email]');
+    await page.reload();
+    await page.waitForSelector('input[name=email]');
+    const left = (await context.cookies()).filter((c) => c.name === 'kaiwa_session' && c.value);
+    assert.deepEqual(left, [], 'the session cookie is cleared');
+  });
+
   it('saw no console errors and no CSP violations', () => {
     for (const p of pages) assert.deepEqual(p.problems, []);
   });
