@@ -113,7 +113,9 @@ std::vector<double> zipf_weights(std::size_t n, double exponent) {
 struct Vocabulary {
   std::vector<std::string> words;
   AliasTable table;
-  std::vector<std::uint64_t> counts;  // kept only for the long-tail vocabularies
+  // Kept only for the long-tail vocabularies.
+  std::vector<std::uint64_t> counts;
+  std::vector<std::int64_t> last_rooms;
 
   Vocabulary(std::vector<std::string> list, double exponent)
       : words(std::move(list)), table(zipf_weights(words.size(), exponent)) {}
@@ -481,6 +483,7 @@ struct Corpus::Impl {
   Random random;
   std::int64_t generated = 0;
   std::int64_t last_id = 0;
+  std::int64_t current_room = 0;
 
   // Rooms: Zipf-sized; room_by_rank[0] is the busiest.
   std::vector<std::int64_t> room_by_rank;
@@ -533,8 +536,10 @@ struct Corpus::Impl {
   }
 
   void reset_counts() {
-    customers.counts.assign(customers.words.size(), 0);
-    projects.counts.assign(projects.words.size(), 0);
+    for (Vocabulary* vocabulary : {&customers, &projects}) {
+      vocabulary->counts.assign(vocabulary->words.size(), 0);
+      vocabulary->last_rooms.assign(vocabulary->words.size(), 0);
+    }
   }
 
   void rewind() {
@@ -551,6 +556,7 @@ struct Corpus::Impl {
   void append_counted(std::string& out, Vocabulary& vocabulary) {
     const std::uint32_t index = vocabulary.draw(random);
     ++vocabulary.counts[index];
+    vocabulary.last_rooms[index] = current_room;
     out += vocabulary.words[index];
   }
 
@@ -778,6 +784,7 @@ struct Corpus::Impl {
     out.send_time = send_ms / 1000;
     const std::size_t rank = room_table.draw(random);
     out.room = room_by_rank[rank];
+    current_room = out.room;
     out.sender = member_of(rank, out.room);
     out.body.clear();
     if (random.chance(150)) {
@@ -804,7 +811,7 @@ std::vector<WordCount> Corpus::tail_word_counts() const {
   std::vector<WordCount> out;
   for (const Vocabulary* vocabulary : {&impl_->customers, &impl_->projects}) {
     for (std::size_t i = 0; i < vocabulary->words.size(); ++i) {
-      out.push_back({vocabulary->words[i], vocabulary->counts[i]});
+      out.push_back({vocabulary->words[i], vocabulary->counts[i], vocabulary->last_rooms[i]});
     }
   }
   return out;

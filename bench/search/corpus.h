@@ -33,10 +33,11 @@ struct CorpusMessage {
   std::string body;
 };
 
-// A word and how many times the generator has written it so far.
+// A word, how many times the generator has written it so far, and the room it last went to.
 struct WordCount {
   std::string word;
   std::uint64_t count = 0;
+  std::int64_t last_room = 0;
 };
 
 class Corpus {

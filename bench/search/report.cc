@@ -96,10 +96,12 @@ void print_markdown(std::ostream& out, const BenchReport& report) {
         << format("%.2f", first.text_seconds * 1e6 / static_cast<double>(first.messages))
         << " µs/message (not in the rates below).\n\n";
   }
-  out << "| engine | messages/s | first 10 % | last 10 % | index on disk (du) | ÷ raw bodies |\n";
-  out << "|---|---|---|---|---|---|\n";
+  out << "| engine | messages/s | per CPU-second | first 10 % | last 10 % | index on disk (du) |"
+         " ÷ raw bodies |\n";
+  out << "|---|---|---|---|---|---|---|\n";
   for (const IndexStats& index : report.indexing) {
     out << "| " << index.engine << " | " << grouped(index.rate()) << " | "
+        << grouped(index.cpu_rate()) << " | "
         << grouped(index.decile_rates.empty() ? 0 : index.decile_rates.front()) << " | "
         << grouped(index.decile_rates.empty() ? 0 : index.decile_rates.back()) << " | "
         << mebibytes(index.disk_bytes) << " | "
@@ -111,13 +113,14 @@ void print_markdown(std::ostream& out, const BenchReport& report) {
       << format("%.1f", s.user_message_share * 100)
       << " % of all messages on average), newest first, " << s.limit
       << " per page with the total and snippets\n\n";
-  out << "| class | engine | queries | p50 | p90 | p99 | max | mean total hits | found nothing |\n";
-  out << "|---|---|---|---|---|---|---|---|---|\n";
+  out << "| class | engine | queries | p50 | p90 | p99 | max | CPU p50 | CPU p99 |"
+         " mean total hits | found nothing |\n";
+  out << "|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const LatencyStats& l : report.latencies) {
     out << "| " << l.query_class << " | " << l.engine << " | " << l.queries << " | "
         << duration(l.p50_us) << " | " << duration(l.p90_us) << " | " << duration(l.p99_us) << " | "
-        << duration(l.max_us) << " | " << format("%.1f", l.mean_total) << " | " << l.zero_totals
-        << " |\n";
+        << duration(l.max_us) << " | " << duration(l.cpu_p50_us) << " | " << duration(l.cpu_p99_us)
+        << " | " << format("%.1f", l.mean_total) << " | " << l.zero_totals << " |\n";
   }
   if (!report.agreements.empty()) {
     out << "\n| class | queries compared | same total | Kaiwa found more | FTS5 found more |\n";
@@ -137,7 +140,8 @@ void print_markdown(std::ostream& out, const BenchReport& report) {
   }
   out << "\n"
       << s.machine << "; SQLite " << s.sqlite_version << ", Groonga " << s.groonga_version
-      << "; seed " << s.seed << ", " << s.users << " users.\n";
+      << "; seed " << s.seed << ", " << s.users << " users; load average " << s.load_before
+      << " before, " << s.load_after << " after.\n";
 }
 
 void write_json(std::ostream& out, const BenchReport& report) {
@@ -157,6 +161,8 @@ void write_json(std::ostream& out, const BenchReport& report) {
   json_field(json, "machine", s.machine);
   json_field(json, "sqlite_version", s.sqlite_version);
   json_field(json, "groonga_version", s.groonga_version);
+  json_field(json, "load_before", s.load_before);
+  json_field(json, "load_after", s.load_after);
   json_close(json, '}');
   json_key(json, "indexing");
   json += '[';
@@ -167,6 +173,7 @@ void write_json(std::ostream& out, const BenchReport& report) {
     json_field(json, "raw_body_bytes", static_cast<double>(index.raw_body_bytes));
     json_field(json, "text_bytes", static_cast<double>(index.text_bytes));
     json_field(json, "apply_seconds", index.apply_seconds);
+    json_field(json, "apply_cpu_seconds", index.apply_cpu_seconds);
     json_field(json, "text_seconds", index.text_seconds);
     json_field(json, "messages_per_second", index.rate());
     json_key(json, "decile_rates");
@@ -194,6 +201,8 @@ void write_json(std::ostream& out, const BenchReport& report) {
     json_field(json, "p99_us", l.p99_us);
     json_field(json, "max_us", l.max_us);
     json_field(json, "mean_us", l.mean_us);
+    json_field(json, "cpu_p50_us", l.cpu_p50_us);
+    json_field(json, "cpu_p99_us", l.cpu_p99_us);
     json_field(json, "mean_total", l.mean_total);
     json_field(json, "zero_totals", static_cast<double>(l.zero_totals));
     json_close(json, '}');

@@ -16,12 +16,17 @@ struct IndexStats {
   std::uint64_t raw_body_bytes = 0;  // bodies as posted, notation included
   std::uint64_t text_bytes = 0;      // searchable text handed to the engine
   double apply_seconds = 0;          // inside SearchIndex::apply only
+  double apply_cpu_seconds = 0;      // the same, CPU time of the calling thread
   double text_seconds = 0;           // core::searchable_text over every body
   std::vector<double> decile_rates;  // messages/s over each tenth of the load
   std::uint64_t disk_bytes = 0;      // allocated blocks (du) after closing
   std::uint64_t apparent_bytes = 0;  // file sizes after closing
 
   [[nodiscard]] double rate() const { return static_cast<double>(messages) / apply_seconds; }
+
+  [[nodiscard]] double cpu_rate() const {
+    return static_cast<double>(messages) / apply_cpu_seconds;
+  }
 };
 
 struct LatencyStats {
@@ -33,6 +38,8 @@ struct LatencyStats {
   double p99_us = 0;
   double max_us = 0;
   double mean_us = 0;
+  double cpu_p50_us = 0;  // CPU time of the calling thread
+  double cpu_p99_us = 0;
   double mean_total = 0;        // hits across all pages
   std::size_t zero_totals = 0;  // queries that found nothing
   std::vector<std::int64_t> totals;
@@ -60,6 +67,8 @@ struct RunSettings {
   std::string machine;
   std::string sqlite_version;
   std::string groonga_version;
+  std::string load_before;  // /proc/loadavg at the start and the end: the box may be shared
+  std::string load_after;
 };
 
 struct QueryClassInfo {

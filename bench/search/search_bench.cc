@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include "adapters/groonga/groonga_search_index.h"
 #include "core/search_text.h"
@@ -114,6 +115,28 @@ Census take_census(Corpus& corpus, const CorpusOptions& options) {
   return census;
 }
 
+// Wall-clock and this thread's CPU time since construction. The box is shared (other builds
+// may run beside the benchmark), so CPU time is reported next to wall time: it leaves out time
+// spent preempted, though not the effect of a busy neighbour on caches.
+class Stopwatch {
+ public:
+  Stopwatch() : wall_(Clock::now()), cpu_(thread_cpu_seconds()) {}
+
+  [[nodiscard]] double wall_seconds() const { return seconds_since(wall_); }
+
+  [[nodiscard]] double cpu_seconds() const { return thread_cpu_seconds() - cpu_; }
+
+ private:
+  static double thread_cpu_seconds() {
+    timespec now{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+  }
+
+  Clock::time_point wall_;
+  double cpu_;
+};
+
 // Splits per-batch timings into ten consecutive parts and gives each part's messages/s, to show
 // whether indexing slows down as the index grows.
 std::vector<double> decile_rates(const std::vector<std::pair<std::size_t, double>>& batches) {
@@ -131,56 +154,77 @@ std::vector<double> decile_rates(const std::vector<std::pair<std::size_t, double
   return rates;
 }
 
-// Feeds the whole corpus to the engine in batches, as the server's indexer does: text is
-// core::searchable_text(body), through_pos the number of messages so far. Only apply() is timed
-// as indexing; text extraction is timed on its own.
-IndexStats index_corpus(Engine& engine, Corpus& corpus, std::size_t batch) {
-  IndexStats stats;
-  stats.engine = engine.name;
-  std::vector<kaiwa::ports::IndexChange> changes(batch);
-  std::vector<std::pair<std::size_t, double>> batches;
+// Fills `changes` with the corpus's next messages, as the server's indexer builds them: text is
+// core::searchable_text(body). Returns how many; 0 at the end.
+std::size_t next_batch(Corpus& corpus, std::vector<kaiwa::ports::IndexChange>& changes,
+                       IndexStats& text_stats) {
   CorpusMessage message;
+  std::size_t n = 0;
+  while (n < changes.size() && corpus.next(message)) {
+    kaiwa::ports::IndexedMessage& m = changes[n++].message;
+    m.id = kaiwa::core::MessageId(message.id);
+    m.room = kaiwa::core::RoomId(message.room);
+    m.sender = kaiwa::core::AccountId(message.sender);
+    m.send_time = message.send_time;
+    m.update_time = message.send_time;
+    const Stopwatch text_time;
+    m.text = kaiwa::core::searchable_text(message.body);
+    text_stats.text_seconds += text_time.wall_seconds();
+    text_stats.raw_body_bytes += message.body.size();
+    text_stats.text_bytes += m.text.size();
+  }
+  return n;
+}
+
+// Feeds the whole corpus to every engine in lockstep, batch by batch (the same batch to each in
+// turn), so that both see the same moments of a shared machine. through_pos is the number of
+// messages so far. Only apply() is timed as indexing; text extraction is timed on its own.
+std::vector<IndexStats> index_corpus(std::vector<Engine>& engines, Corpus& corpus,
+                                     std::size_t batch) {
+  std::vector<IndexStats> stats(engines.size());
+  std::vector<std::vector<std::pair<std::size_t, double>>> batches(engines.size());
+  for (std::size_t e = 0; e < engines.size(); ++e) {
+    stats[e].engine = engines[e].name;
+  }
+  IndexStats text_stats;
+  std::vector<kaiwa::ports::IndexChange> changes(batch);
   corpus.rewind();
-  std::int64_t next_progress = 0;
-  for (bool more = true; more;) {
-    std::size_t n = 0;
-    while (n < batch && (more = corpus.next(message))) {
-      kaiwa::ports::IndexedMessage& m = changes[n++].message;
-      m.id = kaiwa::core::MessageId(message.id);
-      m.room = kaiwa::core::RoomId(message.room);
-      m.sender = kaiwa::core::AccountId(message.sender);
-      m.send_time = message.send_time;
-      m.update_time = message.send_time;
-      const auto text_start = Clock::now();
-      m.text = kaiwa::core::searchable_text(message.body);
-      stats.text_seconds += seconds_since(text_start);
-      stats.raw_body_bytes += message.body.size();
-      stats.text_bytes += m.text.size();
+  std::int64_t messages = 0;
+  std::int64_t next_progress = 1'000'000;
+  while (const std::size_t n = next_batch(corpus, changes, text_stats)) {
+    messages += static_cast<std::int64_t>(n);
+    for (std::size_t e = 0; e < engines.size(); ++e) {
+      const Stopwatch apply_time;
+      const auto status = engines[e].index->apply(std::span(changes.data(), n), messages);
+      const double seconds = apply_time.wall_seconds();
+      stats[e].apply_cpu_seconds += apply_time.cpu_seconds();
+      if (!status) {
+        throw std::runtime_error(engines[e].name + " apply: " + status.error().message);
+      }
+      stats[e].messages = messages;
+      stats[e].apply_seconds += seconds;
+      batches[e].emplace_back(n, seconds);
     }
-    if (n == 0) {
-      break;
-    }
-    const auto start = Clock::now();
-    const auto status = engine.index->apply(std::span(changes.data(), n),
-                                            stats.messages + static_cast<std::int64_t>(n));
-    const double seconds = seconds_since(start);
-    if (!status) {
-      throw std::runtime_error(engine.name + " apply: " + status.error().message);
-    }
-    stats.messages += static_cast<std::int64_t>(n);
-    stats.apply_seconds += seconds;
-    batches.emplace_back(n, seconds);
-    if (stats.messages >= next_progress) {
-      std::cerr << engine.name << ": " << stats.messages << " messages indexed, "
-                << static_cast<std::int64_t>(stats.rate()) << " msgs/s so far\n";
+    if (messages >= next_progress) {
+      std::cerr << "  " << messages << " messages indexed\n";
       next_progress += 1'000'000;
     }
   }
-  stats.decile_rates = decile_rates(batches);
+  for (std::size_t e = 0; e < engines.size(); ++e) {
+    stats[e].raw_body_bytes = text_stats.raw_body_bytes;
+    stats[e].text_bytes = text_stats.text_bytes;
+    stats[e].text_seconds = text_stats.text_seconds;
+    stats[e].decile_rates = decile_rates(batches[e]);
+  }
   return stats;
 }
 
 using SearchFunction = std::function<kaiwa::core::Result<SearchResults>(const SearchRequest&)>;
+
+struct Searcher {
+  std::string name;
+  SearchFunction search;
+};
 
 SearchRequest request_for(const BenchQuery& query, const std::vector<BenchUser>& users,
                           std::size_t limit) {
@@ -192,38 +236,58 @@ SearchRequest request_for(const BenchQuery& query, const std::vector<BenchUser>&
   return request;
 }
 
-// Times each query of the class (after an untimed pass over the first few, so the first timed
-// query does not pay for cold code paths).
-LatencyStats run_queries(const std::string& engine, const SearchFunction& search,
-                         const QueryClass& query_class, const std::vector<BenchUser>& users,
-                         std::size_t max_queries, std::size_t limit) {
-  const std::size_t count = std::min(max_queries, query_class.queries.size());
-  for (std::size_t i = 0; i < std::min<std::size_t>(count, 5); ++i) {
-    (void)value_or_throw(search(request_for(query_class.queries[i], users, limit)), "warm-up");
-  }
-  LatencyStats stats;
-  stats.query_class = query_class.name;
-  stats.engine = engine;
-  std::vector<double> latencies;
+void summarize(LatencyStats& stats, std::vector<double> wall_us, std::vector<double> cpu_us) {
+  std::sort(wall_us.begin(), wall_us.end());
+  std::sort(cpu_us.begin(), cpu_us.end());
+  const double count = static_cast<double>(std::max<std::size_t>(1, wall_us.size()));
+  stats.queries = wall_us.size();
+  stats.p50_us = percentile(wall_us, 0.50);
+  stats.p90_us = percentile(wall_us, 0.90);
+  stats.p99_us = percentile(wall_us, 0.99);
+  stats.max_us = wall_us.empty() ? 0 : wall_us.back();
+  stats.mean_us = std::accumulate(wall_us.begin(), wall_us.end(), 0.0) / count;
+  stats.cpu_p50_us = percentile(cpu_us, 0.50);
+  stats.cpu_p99_us = percentile(cpu_us, 0.99);
   double total_sum = 0;
+  for (const std::int64_t total : stats.totals) {
+    total_sum += static_cast<double>(total);
+    stats.zero_totals += total == 0 ? 1 : 0;
+  }
+  stats.mean_total = total_sum / count;
+}
+
+// Times each query of the class on every searcher in turn (query 1 on each, then query 2…),
+// after an untimed pass over the first few so that no timed query pays for cold code paths.
+std::vector<LatencyStats> run_queries(const std::vector<Searcher>& searchers,
+                                      const QueryClass& query_class,
+                                      const std::vector<BenchUser>& users, std::size_t max_queries,
+                                      std::size_t limit) {
+  const std::size_t count = std::min(max_queries, query_class.queries.size());
+  for (const Searcher& searcher : searchers) {
+    for (std::size_t i = 0; i < std::min<std::size_t>(count, 5); ++i) {
+      (void)value_or_throw(searcher.search(request_for(query_class.queries[i], users, limit)),
+                           "warm-up");
+    }
+  }
+  std::vector<LatencyStats> stats(searchers.size());
+  std::vector<std::vector<double>> wall_us(searchers.size());
+  std::vector<std::vector<double>> cpu_us(searchers.size());
   for (std::size_t i = 0; i < count; ++i) {
     const SearchRequest request = request_for(query_class.queries[i], users, limit);
-    const auto start = Clock::now();
-    const SearchResults results = value_or_throw(search(request), engine + " search");
-    latencies.push_back(seconds_since(start) * 1e6);
-    stats.totals.push_back(results.total);
-    total_sum += static_cast<double>(results.total);
-    stats.zero_totals += results.total == 0 ? 1 : 0;
+    for (std::size_t s = 0; s < searchers.size(); ++s) {
+      const Stopwatch query_time;
+      const SearchResults results =
+          value_or_throw(searchers[s].search(request), searchers[s].name + " search");
+      wall_us[s].push_back(query_time.wall_seconds() * 1e6);
+      cpu_us[s].push_back(query_time.cpu_seconds() * 1e6);
+      stats[s].totals.push_back(results.total);
+    }
   }
-  std::sort(latencies.begin(), latencies.end());
-  stats.queries = count;
-  stats.p50_us = percentile(latencies, 0.50);
-  stats.p90_us = percentile(latencies, 0.90);
-  stats.p99_us = percentile(latencies, 0.99);
-  stats.max_us = latencies.empty() ? 0 : latencies.back();
-  stats.mean_us = std::accumulate(latencies.begin(), latencies.end(), 0.0) /
-                  static_cast<double>(std::max<std::size_t>(1, count));
-  stats.mean_total = total_sum / static_cast<double>(std::max<std::size_t>(1, count));
+  for (std::size_t s = 0; s < searchers.size(); ++s) {
+    stats[s].query_class = query_class.name;
+    stats[s].engine = searchers[s].name;
+    summarize(stats[s], std::move(wall_us[s]), std::move(cpu_us[s]));
+  }
   return stats;
 }
 
@@ -289,6 +353,16 @@ std::string machine_description() {
          std::to_string(static_cast<int>(memory_gib + 0.5)) + " GiB, Linux " + name.release;
 }
 
+// The 1-, 5- and 15-minute load averages, e.g. "1.02 0.87 0.55".
+std::string load_average() {
+  std::ifstream file("/proc/loadavg");
+  std::string one;
+  std::string five;
+  std::string fifteen;
+  file >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
 double user_message_share(const std::vector<BenchUser>& users, const Census& census,
                           std::int64_t messages) {
   double share = 0;
@@ -326,48 +400,59 @@ int run(const Options& options) {
             << " s\n";
 
   BenchReport report;
-  report.settings = {
-      options.corpus.messages, options.corpus.rooms,  options.corpus.accounts, options.corpus.seed,
-      options.batch,           options.users,         options.rooms_per_user,  0,
-      options.limit,           machine_description(), sqlite3_libversion(),    grn_get_version()};
+  RunSettings& settings = report.settings;
+  settings.messages = options.corpus.messages;
+  settings.rooms = options.corpus.rooms;
+  settings.accounts = options.corpus.accounts;
+  settings.seed = options.corpus.seed;
+  settings.batch = options.batch;
+  settings.users = options.users;
+  settings.rooms_per_user = options.rooms_per_user;
+  settings.limit = options.limit;
+  settings.machine = machine_description();
+  settings.sqlite_version = sqlite3_libversion();
+  settings.groonga_version = grn_get_version();
+  settings.load_before = load_average();
   const std::vector<BenchUser> users =
       make_users(corpus, options.users, options.rooms_per_user, options.corpus.seed);
-  report.settings.user_message_share = user_message_share(users, census, options.corpus.messages);
-  const std::vector<QueryClass> classes =
-      make_query_classes(corpus, options.users, options.queries);
+  settings.user_message_share = user_message_share(users, census, options.corpus.messages);
+  const std::vector<QueryClass> classes = make_query_classes(corpus, users, options.queries);
   report.classes = class_infos(classes);
 
   std::vector<Engine> engines;
   for (const std::string& key : options.engines) {
     engines.push_back(open_engine(key, options.data));
-    std::cerr << "indexing into " << engines.back().name << "…\n";
-    report.indexing.push_back(index_corpus(engines.back(), corpus, options.batch));
   }
+  std::cerr << "indexing into both engines, batch by batch…\n";
+  report.indexing = index_corpus(engines, corpus, options.batch);
 
+  std::vector<Searcher> searchers;
+  const Engine* fts5 = nullptr;
+  for (const Engine& engine : engines) {
+    searchers.push_back({engine.name, [&engine](const SearchRequest& request) {
+                           return engine.index->search(request);
+                         }});
+    fts5 = engine.fts5 != nullptr ? &engine : fts5;
+  }
   for (const QueryClass& query_class : classes) {
-    std::vector<LatencyStats> per_engine;
-    for (Engine& engine : engines) {
-      std::cerr << "querying " << query_class.name << " on " << engine.name << "…\n";
-      const SearchFunction search = [&engine](const SearchRequest& request) {
-        return engine.index->search(request);
-      };
-      per_engine.push_back(
-          run_queries(engine.name, search, query_class, users, options.queries, options.limit));
-      report.latencies.push_back(per_engine.back());
-      // The fallback an FTS5 deployment needs for words its trigrams cannot see.
-      if (engine.fts5 != nullptr && query_class.name == "two_char" && options.like_queries > 0) {
-        const SearchFunction like = [&engine](const SearchRequest& request) {
-          return engine.fts5->search_like(request);
-        };
-        report.latencies.push_back(run_queries(engine.name + ", LIKE fallback", like, query_class,
-                                               users, options.like_queries, options.limit));
-      }
-    }
+    std::cerr << "querying " << query_class.name << "…\n";
+    const std::vector<LatencyStats> per_engine =
+        run_queries(searchers, query_class, users, options.queries, options.limit);
+    report.latencies.insert(report.latencies.end(), per_engine.begin(), per_engine.end());
     if (per_engine.size() == 2) {
       report.agreements.push_back(compare_totals(per_engine[0], per_engine[1]));
     }
+    // The fallback an FTS5 deployment needs for words its trigrams cannot see.
+    if (fts5 != nullptr && query_class.name == "two_char" && options.like_queries > 0) {
+      const Searcher like{fts5->name + ", LIKE fallback", [fts5](const SearchRequest& request) {
+                            return fts5->fts5->search_like(request);
+                          }};
+      report.latencies.push_back(
+          run_queries({like}, query_class, users, options.like_queries, options.limit).front());
+    }
   }
 
+  settings.load_after = load_average();
   for (std::size_t i = 0; i < engines.size(); ++i) {
     engines[i].index.reset();  // closing flushes, so du sees the final files
     std::tie(report.indexing[i].disk_bytes, report.indexing[i].apparent_bytes) =

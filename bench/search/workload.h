@@ -39,7 +39,8 @@ struct QueryClass {
 
 // `per_class` queries in each class, users taken in turn. Rare words come from the corpus's
 // long-tail counts, so call this after a full pass over the corpus.
-std::vector<QueryClass> make_query_classes(const Corpus& corpus, std::size_t users,
+std::vector<QueryClass> make_query_classes(const Corpus& corpus,
+                                           const std::vector<BenchUser>& users,
                                            std::size_t per_class);
 
 }  // namespace search_bench
