@@ -11,8 +11,8 @@ constexpr std::string_view kCodeClose = "[/code]";
 
 // Chatwork's tags (api notes §7) and the ones Kaiwa's own system messages use.
 constexpr std::array<std::string_view, 15> kTagNames = {
-    "To",   "rp",   "toall", "qt",      "qtmeta", "info",    "title",   "code",
-    "hr",   "picon", "piconname", "dtext", "task", "preview", "download"};
+    "To", "rp",    "toall",     "qt",    "qtmeta", "info",    "title",   "code",
+    "hr", "picon", "piconname", "dtext", "task",   "preview", "download"};
 
 bool is_known_name(std::string_view name) {
   for (const std::string_view known : kTagNames) {
@@ -31,8 +31,8 @@ std::size_t tag_length(std::string_view text) {
     ++pos;
   }
   const std::size_t name_start = pos;
-  while (pos < text.size() && ((text[pos] >= 'a' && text[pos] <= 'z') ||
-                               (text[pos] >= 'A' && text[pos] <= 'Z'))) {
+  while (pos < text.size() &&
+         ((text[pos] >= 'a' && text[pos] <= 'z') || (text[pos] >= 'A' && text[pos] <= 'Z'))) {
     ++pos;
   }
   if (pos >= text.size() || !is_known_name(text.substr(name_start, pos - name_start))) {

@@ -87,8 +87,13 @@ class SearchIndex {
   virtual core::Status apply(std::span<const IndexChange> changes, std::int64_t through_pos) = 0;
   // Errors: kInvalidArgument (a query the engine rejects), kUnavailable.
   virtual core::Result<SearchResults> search(const SearchRequest& request) = 0;
-  // Drops every message and resets the checkpoint to 0 (`kaiwa reindex`). Errors: kUnavailable.
-  virtual core::Status clear() = 0;
+  // Drops every message and resets the checkpoint to 0, to rebuild from the store: what is
+  // applied until finish_rebuild() need not be searchable before it (so an engine may index it
+  // in bulk at the end). Errors: kUnavailable.
+  virtual core::Status start_rebuild() = 0;
+  // Makes everything applied since start_rebuild() searchable and records through_pos as the
+  // checkpoint. Errors: kUnavailable.
+  virtual core::Status finish_rebuild(std::int64_t through_pos) = 0;
 };
 
 }  // namespace kaiwa::ports

@@ -154,6 +154,10 @@ class StoreTx {
   // The newest live messages, returned oldest first.
   virtual core::Result<std::vector<core::Message>> list_latest_messages(core::RoomId room,
                                                                         std::size_t limit) = 0;
+  // Live messages of every room with id > after, in id order, at most limit: a full scan in
+  // pages, for rebuilding derived data such as the search index.
+  virtual core::Result<std::vector<core::Message>> list_all_messages_after(core::MessageId after,
+                                                                           std::size_t limit) = 0;
   // A page of the room's live messages in the room's order (seq), oldest first: before, the
   // `limit` newest older than the anchor; after, the `limit` oldest newer than it; neither, the
   // latest `limit`. A message of this room, deleted or not, stands at its own seq; any other id

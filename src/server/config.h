@@ -21,6 +21,8 @@ struct Config {
   int worker_threads = 64;
   std::int64_t max_upload_bytes = core::kDefaultMaxUploadBytes;
   bool empty_list_no_content = true;
+  // Where the search index lives: "" (groonga://<data>/search), groonga://PATH, or off.
+  std::string search;
 };
 
 }  // namespace kaiwa::server

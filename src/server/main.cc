@@ -11,11 +11,13 @@
 #include "api/chatwork/error_mapping.h"
 #include "api/kaiwa/event_hub.h"
 #include "api/kaiwa/kaiwa_api.h"
+#include "api/kaiwa/search_api.h"
 #include "api/kaiwa/stream_api.h"
 #include "core/json_text.h"
 #include "edge/http_server.h"
 #include "edge/router.h"
 #include "server/admin_commands.h"
+#include "server/search_indexing.h"
 #include "server/wiring.h"
 
 namespace kaiwa::server {
@@ -55,6 +57,32 @@ edge::HttpResponse plain_text(int status, std::string body) {
   response.content_type = "text/plain; charset=utf-8";
   response.body = std::move(body);
   return response;
+}
+
+// Opens the search index into parts (when search is on) and says how it found it.
+bool start_search(const Config& config, Application& parts) {
+  auto directory = search_directory(config);
+  if (!directory) {
+    std::cerr << directory.error().message << std::endl;
+    return false;
+  }
+  if (!*directory) {
+    return true;
+  }
+  if (auto opened = open_search(parts, **directory); !opened) {
+    spdlog::error("{}", core::json_log_line("cannot open the search index",
+                                            {{"error", opened.error().message}}));
+    return false;
+  }
+  const auto& report = parts.search_index->open_report();
+  if (report.recovered || report.recreated) {
+    spdlog::warn("{}", core::json_log_line(report.recreated
+                                               ? "search index recreated; rebuilding from the store"
+                                               : "search index was not closed cleanly; repaired, "
+                                                 "catching up from its checkpoint",
+                                           {{"directory", (*directory)->string()}}));
+  }
+  return true;
 }
 
 int serve(Config config) {
@@ -156,7 +184,24 @@ int serve(Config config) {
                                             {{"error", started.error().message}}));
     return 2;
   }
-  parts.store->set_commit_listener([&hub] { hub.notify(); });
+  if (!start_search(config, parts)) {
+    hub.stop();
+    return 2;
+  }
+  std::optional<SearchIndexing> indexing;
+  std::optional<api::kaiwa::SearchApi> search_api;
+  if (parts.search) {
+    indexing.emplace(*parts.search);
+    indexing->start();
+    search_api.emplace(chatwork, *parts.search);
+    search_api->add_routes(router);
+  }
+  parts.store->set_commit_listener([&hub, &indexing] {
+    hub.notify();
+    if (indexing) {
+      indexing->notify();
+    }
+  });
   api::kaiwa::StreamApi stream_api(chatwork, *parts.stream, hub);
   stream_api.add_routes(router);
 
@@ -166,9 +211,48 @@ int serve(Config config) {
   server.wait_for_signal(std::chrono::seconds(10));
   parts.store->set_commit_listener(nullptr);
   hub.stop();
+  if (indexing) {
+    indexing->stop();
+  }
   // The store drains its queued writes as it closes, and their completions call into the API
   // object: close it while that object still exists.
   owner.reset();
+  return 0;
+}
+
+// `kaiwa reindex`: rebuilds in this process when no server holds the index, or leaves the
+// running server a request it answers within a second. Prints one JSON object.
+int reindex(const Config& config) {
+  auto application = open_application(config);
+  auto directory = search_directory(config);
+  if (!application || !directory || !*directory) {
+    std::cerr << (!application ? application.error().message
+                  : !directory ? directory.error().message
+                               : "search is off")
+              << std::endl;
+    return 2;
+  }
+  Application& parts = **application;
+  if (auto opened = open_search(parts, **directory); !opened) {
+    if (opened.error().code != core::ErrorCode::kConflict) {
+      std::cerr << opened.error().message << std::endl;
+      return 2;
+    }
+    if (auto requested =
+            app::SearchService::request_rebuild(*parts.store, parts.clock.now_unix_ms());
+        !requested) {
+      std::cerr << requested.error().message << std::endl;
+      return 2;
+    }
+    std::cout << R"({"requested":true})" << std::endl;
+    return 0;
+  }
+  auto indexed = parts.search->rebuild();
+  if (!indexed) {
+    std::cerr << indexed.error().message << std::endl;
+    return 2;
+  }
+  std::cout << R"({"indexed":)" << *indexed << "}" << std::endl;
   return 0;
 }
 
@@ -210,6 +294,10 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
   serve->add_flag("!--empty-lists-as-json", config.empty_list_no_content,
                   "Answer empty lists with [] instead of Chatwork's 204");
+  serve
+      ->add_option("--search", config.search,
+                   "Search index: groonga://PATH (default: <data>/search), or off")
+      ->envname("KAIWA_SEARCH");
   serve->callback([&] { exit_code = kaiwa::server::serve(config); });
 
   CLI::App* migrate = app.add_subcommand("migrate", "Apply schema migrations and exit");
@@ -223,6 +311,13 @@ int run(int argc, char** argv) {
     }
     std::cout << "{}" << std::endl;
   });
+
+  CLI::App* reindex = app.add_subcommand(
+      "reindex", "Rebuild the search index from the store (or ask the running server to)");
+  reindex->add_option("--data", config.data_dir, "Data directory")->envname("KAIWA_DATA");
+  reindex->add_option("--search", config.search, "Search index: groonga://PATH")
+      ->envname("KAIWA_SEARCH");
+  reindex->callback([&] { exit_code = kaiwa::server::reindex(config); });
 
   kaiwa::server::add_admin_commands(app, config);
   CLI11_PARSE(app, argc, argv);

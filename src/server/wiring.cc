@@ -46,8 +46,10 @@ core::Result<std::unique_ptr<Application>> open_application(const Config& config
   while (!public_url.empty() && public_url.back() == '/') {
     public_url.pop_back();
   }
-  app::Dependencies deps{*application->store, application->clock, *application->crypto,
-                         *application->blobs, public_url,         config.max_upload_bytes};
+  application->dependencies = std::make_unique<app::Dependencies>(
+      app::Dependencies{*application->store, application->clock, *application->crypto,
+                        *application->blobs, public_url, config.max_upload_bytes});
+  const app::Dependencies& deps = *application->dependencies;
   application->accounts = std::make_unique<app::AccountService>(deps);
   application->contacts = std::make_unique<app::ContactService>(deps);
   application->rooms = std::make_unique<app::RoomService>(deps);
@@ -56,6 +58,28 @@ core::Result<std::unique_ptr<Application>> open_application(const Config& config
   application->files = std::make_unique<app::FileService>(deps);
   application->stream = std::make_unique<app::StreamService>(deps);
   return application;
+}
+
+core::Result<std::optional<std::filesystem::path>> search_directory(const Config& config) {
+  constexpr std::string_view kGroongaScheme = "groonga://";
+  if (config.search == "off") {
+    return std::optional<std::filesystem::path>();
+  }
+  if (config.search.empty()) {
+    return std::optional(std::filesystem::path(config.data_dir) / "search");
+  }
+  if (config.search.starts_with(kGroongaScheme) && config.search.size() > kGroongaScheme.size()) {
+    return std::optional(std::filesystem::path(config.search.substr(kGroongaScheme.size())));
+  }
+  return core::Error::invalid_argument("--search must be off or groonga://PATH, not " +
+                                       config.search);
+}
+
+core::Status open_search(Application& application, const std::filesystem::path& directory) {
+  KAIWA_ASSIGN_OR_RETURN(application.search_index, groonga::GroongaSearchIndex::open(directory));
+  application.search =
+      std::make_unique<app::SearchService>(*application.dependencies, *application.search_index);
+  return core::ok();
 }
 
 }  // namespace kaiwa::server

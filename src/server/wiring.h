@@ -1,16 +1,20 @@
 // The composition root: builds the adapters, services and API of one Kaiwa process.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "adapters/crypto/openssl_crypto.h"
 #include "adapters/files/local_blob_store.h"
+#include "adapters/groonga/groonga_search_index.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/account_service.h"
 #include "app/contact_service.h"
 #include "app/file_service.h"
 #include "app/message_service.h"
 #include "app/room_service.h"
+#include "app/search_service.h"
 #include "app/stream_service.h"
 #include "app/task_service.h"
 #include "server/config.h"
@@ -31,9 +35,21 @@ struct Application {
   std::unique_ptr<app::TaskService> tasks;
   std::unique_ptr<app::FileService> files;
   std::unique_ptr<app::StreamService> stream;
+  std::unique_ptr<app::Dependencies> dependencies;
+  // Opened only by the process that indexes (the server, `kaiwa reindex`): one at a time.
+  std::unique_ptr<groonga::GroongaSearchIndex> search_index;
+  std::unique_ptr<app::SearchService> search;
 };
 
 // Opens the data directory (creating it and migrating the schema as needed).
 core::Result<std::unique_ptr<Application>> open_application(const Config& config);
+
+// Where the search index lives, or nullopt when search is turned off (--search off).
+// Errors: kInvalidArgument for a --search value other than off or groonga://PATH.
+core::Result<std::optional<std::filesystem::path>> search_directory(const Config& config);
+
+// Opens the search index and its use cases into application. Errors: kConflict when another
+// process holds the index, kUnavailable when it cannot be opened.
+core::Status open_search(Application& application, const std::filesystem::path& directory);
 
 }  // namespace kaiwa::server

@@ -73,6 +73,8 @@ class TestApp {
 
   const TempDir& dir() const { return dir_; }
 
+  const app::Dependencies& deps() const { return deps_; }
+
   std::filesystem::path db_path() const { return dir_.file("kaiwa.db"); }
 
   std::filesystem::path blob_dir() const { return dir_.path() / "files"; }

@@ -2,6 +2,10 @@
 // HTTP server takes, so the cluster's HTTP adapter can share the schema, queries and parsing.
 #include "adapters/groonga/groonga_search_index.h"
 
+#include <array>
+#include <fstream>
+#include <system_error>
+
 #include <fcntl.h>
 #include <groonga.h>
 #include <rapidjson/document.h>
@@ -9,9 +13,6 @@
 #include <rapidjson/writer.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-#include <fstream>
-#include <system_error>
 
 namespace kaiwa::groonga {
 namespace {
@@ -27,8 +28,11 @@ constexpr std::string_view kCheckpointKey = "events";
 constexpr std::string_view kSchemaKey = "schema";
 constexpr std::string_view kOpenMark = "<m>";
 constexpr std::string_view kCloseMark = "</m>";
-// Bytes of text around the first matches (Groonga counts bytes: ~60 Japanese characters).
-constexpr int kSnippetWidth = 180;
+// The first matches with 180 bytes of text around them (~60 Japanese characters), HTML-escaped
+// so that its marks (kOpenMark, kCloseMark) are the only tags in it.
+constexpr std::string_view kSnippetColumn =
+    R"(snippet(body, {"default_open_tag": "<m>", "default_close_tag": "</m>", )"
+    R"("html_escape": true, "width": 180, "max_n_results": 1}))";
 constexpr int kFallbackSnippetCharacters = 60;
 
 // The lexicon normalizes NFKC (width, case, compatibility forms) and treats the long-vowel mark
@@ -93,8 +97,8 @@ std::string json_of_puts(std::span<const ports::IndexChange> puts) {
 }
 
 std::string unescape_html(std::string_view text) {
-  static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&amp;", '&'}};
+  static constexpr std::array<std::pair<std::string_view, char>, 4> kEntities = {
+      {{"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&amp;", '&'}}};
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
@@ -148,13 +152,6 @@ std::vector<ports::SnippetFragment> parse_snippet(std::string_view snippet) {
     pos = close == std::string_view::npos ? snippet.size() : close + kCloseMark.size();
   }
   return fragments;
-}
-
-std::string snippet_column() {
-  return "snippet(body, {\"default_open_tag\": \"" + std::string(kOpenMark) +
-         "\", \"default_close_tag\": \"" + std::string(kCloseMark) +
-         "\", \"html_escape\": true, \"width\": " + std::to_string(kSnippetWidth) +
-         ", \"max_n_results\": 1})";
 }
 
 std::string filter_of(const ports::SearchRequest& request) {
@@ -218,11 +215,13 @@ bool is_valid_hit_row(const rapidjson::Value& row) {
 class GroongaSearchIndex::ContextLease {
  public:
   explicit ContextLease(GroongaSearchIndex& index) : index_(index), ctx_(index.acquire_context()) {}
+
   ~ContextLease() {
     if (ctx_ != nullptr) {
       index_.release_context(ctx_);
     }
   }
+
   ContextLease(const ContextLease&) = delete;
   ContextLease& operator=(const ContextLease&) = delete;
 
@@ -238,8 +237,8 @@ core::Result<std::unique_ptr<GroongaSearchIndex>> GroongaSearchIndex::open(
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) {
-    return core::Error::unavailable("cannot create search directory " + directory.string() +
-                                    ": " + ec.message());
+    return core::Error::unavailable("cannot create search directory " + directory.string() + ": " +
+                                    ec.message());
   }
   const std::string lock_path = (directory / kLockFile).string();
   const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -248,8 +247,8 @@ core::Result<std::unique_ptr<GroongaSearchIndex>> GroongaSearchIndex::open(
   }
   if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd);
-    return core::Error::unavailable("the search index in " + directory.string() +
-                                    " is in use by another process");
+    return core::Error::conflict("the search index in " + directory.string() +
+                                 " is in use by another process");
   }
   if (!GroongaRuntime::acquire()) {
     ::close(lock_fd);
@@ -359,19 +358,22 @@ core::Status GroongaSearchIndex::create_schema() {
   for (const auto& [name, params] : commands) {
     KAIWA_TRY(run(owner_, name, params));
   }
-  KAIWA_TRY(rebuild_lexicons());
+  KAIWA_TRY(create_lexicons(owner_));
   return put_checkpoint(owner_, 0);
 }
 
-// Lexicons are derived data: dropping and re-creating them indexes the stored column values
-// statically (Groonga's fast path), which also repairs an index a crash left half-updated.
-core::Status GroongaSearchIndex::rebuild_lexicons() {
+core::Status GroongaSearchIndex::drop_lexicons(grn_ctx* ctx) {
   for (const std::string_view table : {"Terms", "Rooms", "Senders", "Times"}) {
-    auto exists = run(owner_, "object_exist", {{"name", std::string(table)}});
-    if (exists && *exists == "true") {
-      KAIWA_TRY(run(owner_, "table_remove", {{"name", std::string(table)}}));
+    KAIWA_ASSIGN_OR_RETURN(std::string exists,
+                           run(ctx, "object_exist", {{"name", std::string(table)}}));
+    if (exists == "true") {
+      KAIWA_TRY(run(ctx, "table_remove", {{"name", std::string(table)}}));
     }
   }
+  return core::ok();
+}
+
+core::Status GroongaSearchIndex::create_lexicons(grn_ctx* ctx) {
   const std::vector<std::pair<std::string_view, CommandParams>> commands = {
       {"table_create",
        {{"name", "Terms"},
@@ -408,18 +410,20 @@ core::Status GroongaSearchIndex::rebuild_lexicons() {
         {"source", "send_time"}}},
   };
   for (const auto& [name, params] : commands) {
-    KAIWA_TRY(run(owner_, name, params));
+    KAIWA_TRY(run(ctx, name, params));
   }
   return core::ok();
 }
 
 core::Status GroongaSearchIndex::recover() {
-  // A process that died inside a write left its locks behind; the replay from the checkpoint
-  // rewrites every message changed since, and the lexicons are rebuilt from what is stored.
+  // A process that died inside a write left its locks behind, and perhaps a lexicon that
+  // disagrees with the stored rows; the replay from the checkpoint rewrites every message
+  // changed since, over lexicons rebuilt from what is stored.
   if (grn_obj_clear_lock(owner_, db_) != GRN_SUCCESS) {
     return core::Error::unavailable("cannot clear the search database's locks");
   }
-  return rebuild_lexicons();
+  KAIWA_TRY(drop_lexicons(owner_));
+  return create_lexicons(owner_);
 }
 
 core::Result<std::string> GroongaSearchIndex::run(grn_ctx* ctx, std::string_view name,
@@ -484,27 +488,24 @@ core::Result<std::int64_t> GroongaSearchIndex::checkpoint() {
 
 core::Result<std::int64_t> GroongaSearchIndex::read_checkpoint_row(grn_ctx* ctx,
                                                                    std::string_view key) {
-  KAIWA_ASSIGN_OR_RETURN(std::string output,
-                         run(ctx, "select",
-                             {{"table", "Checkpoints"},
-                              {"filter", "_key == " + quote_phrase(key)},
-                              {"output_columns", "pos"},
-                              {"cache", "no"}}));
+  KAIWA_ASSIGN_OR_RETURN(std::string output, run(ctx, "select",
+                                                 {{"table", "Checkpoints"},
+                                                  {"filter", "_key == " + quote_phrase(key)},
+                                                  {"output_columns", "pos"},
+                                                  {"cache", "no"}}));
   KAIWA_ASSIGN_OR_RETURN(rapidjson::Document document, parse_output(output));
   // [[[n], [["pos", "Int64"]], [pos]]]; no row yet reads as 0.
-  if (!document.IsArray() || document.Empty() || !document[0].IsArray() ||
-      document[0].Size() < 3 || !document[0][2].IsArray() || document[0][2].Empty() ||
-      !document[0][2][0].IsInt64()) {
+  if (!document.IsArray() || document.Empty() || !document[0].IsArray() || document[0].Size() < 3 ||
+      !document[0][2].IsArray() || document[0][2].Empty() || !document[0][2][0].IsInt64()) {
     return std::int64_t{0};
   }
   return document[0][2][0].GetInt64();
 }
 
 core::Status GroongaSearchIndex::put_checkpoint(grn_ctx* ctx, std::int64_t pos) {
-  const std::string values = "[{\"_key\":\"" + std::string(kCheckpointKey) +
-                             "\",\"pos\":" + std::to_string(pos) + "},{\"_key\":\"" +
-                             std::string(kSchemaKey) + "\",\"pos\":" +
-                             std::to_string(kSchemaVersion) + "}]";
+  const std::string values = R"([{"_key":")" + std::string(kCheckpointKey) + R"(","pos":)" +
+                             std::to_string(pos) + R"(},{"_key":")" + std::string(kSchemaKey) +
+                             R"(","pos":)" + std::to_string(kSchemaVersion) + "}]";
   KAIWA_TRY(run(ctx, "load", {{"table", "Checkpoints"}, {"values", values}}));
   return core::ok();
 }
@@ -538,22 +539,28 @@ core::Status GroongaSearchIndex::apply(std::span<const ports::IndexChange> chang
     const auto run_of_changes = changes.subspan(pos, end - pos);
     if (kind == Kind::kPut) {
       KAIWA_TRY(load_messages(lease.get(), run_of_changes));
-    } else {
-      std::vector<std::int64_t> ids;
+    } else if (kind == Kind::kRemoveMessage) {
+      // By key: a hash lookup each (a filter on _key would scan the table). An id that is not
+      // there answers false, which is fine: the change is already in effect.
       for (const ports::IndexChange& change : run_of_changes) {
-        ids.push_back(kind == Kind::kRemoveRoom ? change.message.room.value
-                                                : change.message.id.value);
+        KAIWA_TRY(run(lease.get(), "delete",
+                      {{"table", "Messages"}, {"key", std::to_string(change.message.id.value)}}));
       }
-      const std::string filter = in_values(kind == Kind::kRemoveRoom ? "room" : "_key", ids);
-      KAIWA_TRY(run(lease.get(), "delete", {{"table", "Messages"}, {"filter", filter}}));
+    } else {
+      // The Rooms index answers the filter without a scan.
+      std::vector<std::int64_t> rooms;
+      for (const ports::IndexChange& change : run_of_changes) {
+        rooms.push_back(change.message.room.value);
+      }
+      KAIWA_TRY(run(lease.get(), "delete",
+                    {{"table", "Messages"}, {"filter", in_values("room", rooms)}}));
     }
     pos = end;
   }
   return put_checkpoint(lease.get(), through_pos);
 }
 
-core::Result<ports::SearchResults> GroongaSearchIndex::search(
-    const ports::SearchRequest& request) {
+core::Result<ports::SearchResults> GroongaSearchIndex::search(const ports::SearchRequest& request) {
   if (request.rooms.empty()) {
     return ports::SearchResults{};
   }
@@ -568,8 +575,8 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(
            {"query_flags", "NONE"},
            {"filter", filter_of(request)},
            {"sort_keys", newest ? "-send_time,-_key" : "-_score,-send_time,-_key"},
-           {"output_columns", "_key,room,sender,send_time,update_time,_score," + snippet_column() +
-                                  ",string_substring(body, 0, " +
+           {"output_columns", "_key,room,sender,send_time,update_time,_score," +
+                                  std::string(kSnippetColumn) + ",string_substring(body, 0, " +
                                   std::to_string(kFallbackSnippetCharacters) + ")"},
            {"offset", std::to_string(request.offset)},
            {"limit", std::to_string(request.limit)},
@@ -592,14 +599,25 @@ core::Result<ports::SearchResults> GroongaSearchIndex::search(
   return results;
 }
 
-core::Status GroongaSearchIndex::clear() {
+core::Status GroongaSearchIndex::start_rebuild() {
   std::lock_guard write_lock(write_mutex_);
-  KAIWA_TRY(run("delete", {{"table", "Messages"}, {"filter", "true"}}));
   ContextLease lease(*this);
   if (lease.get() == nullptr) {
     return core::Error::unavailable("cannot create a Groonga context");
   }
+  KAIWA_TRY(drop_lexicons(lease.get()));
+  KAIWA_TRY(run(lease.get(), "truncate", {{"target_name", "Messages"}}));
   return put_checkpoint(lease.get(), 0);
+}
+
+core::Status GroongaSearchIndex::finish_rebuild(std::int64_t through_pos) {
+  std::lock_guard write_lock(write_mutex_);
+  ContextLease lease(*this);
+  if (lease.get() == nullptr) {
+    return core::Error::unavailable("cannot create a Groonga context");
+  }
+  KAIWA_TRY(create_lexicons(lease.get()));
+  return put_checkpoint(lease.get(), through_pos);
 }
 
 }  // namespace kaiwa::groonga

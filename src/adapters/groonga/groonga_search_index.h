@@ -29,8 +29,8 @@ struct GroongaOpenReport {
 // may open a directory (an flock), so `kaiwa reindex` can tell whether a server holds it.
 class GroongaSearchIndex final : public ports::SearchIndex {
  public:
-  // Errors: kUnavailable when another process holds the directory, or Groonga cannot open or
-  // create the database.
+  // Errors: kConflict when another process (or index object) holds the directory; kUnavailable
+  // when Groonga cannot open or create the database.
   static core::Result<std::unique_ptr<GroongaSearchIndex>> open(
       const std::filesystem::path& directory);
   ~GroongaSearchIndex() override;
@@ -43,7 +43,8 @@ class GroongaSearchIndex final : public ports::SearchIndex {
   core::Status apply(std::span<const ports::IndexChange> changes,
                      std::int64_t through_pos) override;
   core::Result<ports::SearchResults> search(const ports::SearchRequest& request) override;
-  core::Status clear() override;
+  core::Status start_rebuild() override;
+  core::Status finish_rebuild(std::int64_t through_pos) override;
 
  private:
   class ContextLease;
@@ -53,7 +54,10 @@ class GroongaSearchIndex final : public ports::SearchIndex {
   core::Status open_database();
   core::Status create_schema();
   core::Status recover();
-  core::Status rebuild_lexicons();
+  // Lexicons (the inverted indexes) are derived from the Messages columns: created over stored
+  // rows, Groonga builds them statically, far faster than row by row.
+  core::Status drop_lexicons(_grn_ctx* ctx);
+  core::Status create_lexicons(_grn_ctx* ctx);
   // Runs one command on a context; returns its output (JSON). Errors: kInvalidArgument when
   // Groonga rejects a query or filter, kUnavailable otherwise.
   core::Result<std::string> run(_grn_ctx* ctx, std::string_view name, const CommandParams& params);
@@ -71,7 +75,7 @@ class GroongaSearchIndex final : public ports::SearchIndex {
   _grn_obj* db_ = nullptr;
   GroongaOpenReport report_;
 
-  std::mutex write_mutex_;  // one writer at a time: apply and clear
+  std::mutex write_mutex_;  // one writer at a time: apply and the rebuild steps
 
   std::mutex contexts_mutex_;
   std::vector<_grn_ctx*> idle_contexts_;  // guarded by contexts_mutex_

@@ -609,6 +609,16 @@ Result<std::vector<core::Message>> SqliteStoreTx::list_latest_messages(RoomId ro
   return messages;
 }
 
+// The messages table's rowid is the message id, so this is a range scan of the table itself.
+Result<std::vector<core::Message>> SqliteStoreTx::list_all_messages_after(core::MessageId after,
+                                                                         std::size_t limit) {
+  static const std::string kSql = std::string(kMessageSelect) +
+                                  "WHERE m.id > ? AND m.deleted = 0 ORDER BY m.id LIMIT ?";
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  s->bind(1, after.value).bind(2, static_cast<std::int64_t>(limit));
+  return fetch_all<core::Message>(*s, read_message);
+}
+
 // A history page reads only the room's slice of messages_room_seq (room_id, seq, deleted, with
 // the rowid id beside them): the anchor id becomes a seq by one rowid lookup, then the page is an
 // index range on seq, so it costs O(log n + limit) however long the room or busy the store.

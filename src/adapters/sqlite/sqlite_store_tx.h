@@ -65,6 +65,8 @@ class SqliteStoreTx final : public ports::StoreTx {
   core::Result<std::vector<core::Message>> list_messages_after(core::RoomId room,
                                                                std::int64_t after_seq,
                                                                std::size_t limit) override;
+  core::Result<std::vector<core::Message>> list_all_messages_after(core::MessageId after,
+                                                                   std::size_t limit) override;
   core::Result<std::vector<core::Message>> list_latest_messages(core::RoomId room,
                                                                 std::size_t limit) override;
   core::Result<ports::MessagePage> list_messages_page(

@@ -100,8 +100,9 @@ core::Result<std::optional<std::int64_t>> RequestParams::optional_id(std::string
   return std::optional<std::int64_t>(*id);
 }
 
-core::Result<std::vector<core::AccountId>> RequestParams::account_ids(std::string_view name) const {
-  std::vector<core::AccountId> ids;
+core::Result<std::vector<std::int64_t>> RequestParams::id_list(std::string_view name,
+                                                               std::string_view what) const {
+  std::vector<std::int64_t> ids;
   auto value = params_.get(name);
   if (!value || value->empty()) {
     return ids;
@@ -118,10 +119,10 @@ core::Result<std::vector<core::AccountId>> RequestParams::account_ids(std::strin
     }
     auto id = parse_positive_id(item);
     if (!id) {
-      return core::Error::invalid_argument(param_name(name) +
-                                           " must be a comma-separated list of account ids");
+      return core::Error::invalid_argument(
+          param_name(name) + " must be a comma-separated list of " + std::string(what));
     }
-    ids.emplace_back(*id);
+    ids.push_back(*id);
     if (ids.size() > core::kMaxIdsInList) {
       return core::Error::invalid_argument(param_name(name) + " lists more than 100 ids");
     }
@@ -130,6 +131,16 @@ core::Result<std::vector<core::AccountId>> RequestParams::account_ids(std::strin
     }
     rest.remove_prefix(comma + 1);
   }
+}
+
+core::Result<std::vector<core::AccountId>> RequestParams::account_ids(std::string_view name) const {
+  KAIWA_ASSIGN_OR_RETURN(std::vector<std::int64_t> values, id_list(name, "account ids"));
+  return std::vector<core::AccountId>(values.begin(), values.end());
+}
+
+core::Result<std::vector<core::RoomId>> RequestParams::room_ids(std::string_view name) const {
+  KAIWA_ASSIGN_OR_RETURN(std::vector<std::int64_t> values, id_list(name, "room ids"));
+  return std::vector<core::RoomId>(values.begin(), values.end());
 }
 
 core::Result<std::int64_t> path_id(const edge::HttpRequest& request, std::string_view name) {

@@ -28,11 +28,15 @@ class RequestParams {
   core::Result<std::optional<std::int64_t>> optional_id(std::string_view name) const;
   // At most kMaxIdsInList positive ids; absent or "" is an empty list.
   core::Result<std::vector<core::AccountId>> account_ids(std::string_view name) const;
+  core::Result<std::vector<core::RoomId>> room_ids(std::string_view name) const;
 
   bool contains(std::string_view name) const { return params_.contains(name); }
 
  private:
   explicit RequestParams(edge::FormParams params) : params_(std::move(params)) {}
+
+  core::Result<std::vector<std::int64_t>> id_list(std::string_view name,
+                                                  std::string_view what) const;
 
   edge::FormParams params_;
 };

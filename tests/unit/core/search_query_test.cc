@@ -59,8 +59,7 @@ TEST(SearchQueryTest, OrWithoutTwoNeighboursAndLowerCaseOrAreWords) {
 
 TEST(SearchQueryTest, DashAndNotExclude) {
   EXPECT_EQ(excluded_of("会議 -会議室 NOT \"定例 会\" -"), (Strings{"会議室", "定例 会"}));
-  EXPECT_EQ(clauses_of("会議 -会議室 NOT \"定例 会\" -"),
-            (std::vector<Strings>{{"会議"}, {"-"}}));
+  EXPECT_EQ(clauses_of("会議 -会議室 NOT \"定例 会\" -"), (std::vector<Strings>{{"会議"}, {"-"}}));
 }
 
 TEST(SearchQueryTest, EngineSyntaxIsPlainText) {
@@ -83,7 +82,8 @@ TEST(SearchQueryTest, RejectsWhatCannotBeSearched) {
 }
 
 TEST(SearchQueryTest, LimitsCountCharactersAndWords) {
-  EXPECT_TRUE(test::is_ok(parse_search_query(std::string(333, 'a') + std::string(222 * 3, 'x'))));
+  EXPECT_TRUE(test::is_ok(
+      parse_search_query(std::string(333, 'a') + std::string(std::size_t{222} * 3, 'x'))));
   std::string japanese;
   for (int i = 0; i < 1000; ++i) {
     japanese += "会";
