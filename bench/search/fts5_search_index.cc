@@ -376,8 +376,18 @@ Status Fts5SearchIndex::add_snippets(const std::string& match, SearchResults& re
   return {};
 }
 
-Status Fts5SearchIndex::clear() {
+Status Fts5SearchIndex::start_rebuild() {
   return execute("DELETE FROM messages; UPDATE checkpoint SET pos = 0;");
+}
+
+Status Fts5SearchIndex::finish_rebuild(std::int64_t through_pos) {
+  KAIWA_TRY(execute("INSERT INTO messages(messages) VALUES ('optimize')"));
+  const Statement update(db_, "UPDATE checkpoint SET pos = ?1");
+  update.bind(1, through_pos);
+  if (update.step() != SQLITE_DONE) {
+    return update.error("write checkpoint");
+  }
+  return {};
 }
 
 Result<std::uint64_t> Fts5SearchIndex::disk_bytes() {

@@ -33,7 +33,9 @@ class Fts5SearchIndex final : public kaiwa::ports::SearchIndex {
                             std::int64_t through_pos) override;
   kaiwa::core::Result<kaiwa::ports::SearchResults> search(
       const kaiwa::ports::SearchRequest& request) override;
-  kaiwa::core::Status clear() override;
+  // FTS5 has no bulk mode; the rebuild deletes every row and ends with an 'optimize' merge.
+  kaiwa::core::Status start_rebuild() override;
+  kaiwa::core::Status finish_rebuild(std::int64_t through_pos) override;
 
   // The same request answered with `text LIKE '%word%'` instead of MATCH: what an FTS5 deployment
   // falls back to for words under 3 characters. It reads every stored row.

@@ -71,6 +71,34 @@ void json_close(std::string& out, char bracket) {
   out += ',';
 }
 
+void append_index_stats(std::string& json, const std::vector<IndexStats>& all) {
+  json += '[';
+  for (const IndexStats& index : all) {
+    json += '{';
+    json_field(json, "engine", index.engine);
+    json_field(json, "messages", static_cast<double>(index.messages));
+    json_field(json, "raw_body_bytes", static_cast<double>(index.raw_body_bytes));
+    json_field(json, "text_bytes", static_cast<double>(index.text_bytes));
+    json_field(json, "apply_seconds", index.apply_seconds);
+    json_field(json, "apply_cpu_seconds", index.apply_cpu_seconds);
+    json_field(json, "finish_seconds", index.finish_seconds);
+    json_field(json, "text_seconds", index.text_seconds);
+    json_field(json, "messages_per_second", index.rate());
+    json_key(json, "decile_rates");
+    json += '[';
+    for (const double rate : index.decile_rates) {
+      json += format("%.0f", rate) + ",";
+    }
+    json_close(json, ']');
+    json_field(json, "disk_bytes", static_cast<double>(index.disk_bytes));
+    json_field(json, "apparent_bytes", static_cast<double>(index.apparent_bytes));
+    json_field(json, "disk_over_raw",
+               static_cast<double>(index.disk_bytes) / static_cast<double>(index.raw_body_bytes));
+    json_close(json, '}');
+  }
+  json_close(json, ']');
+}
+
 }  // namespace
 
 double percentile(const std::vector<double>& sorted, double fraction) {
@@ -108,6 +136,21 @@ void print_markdown(std::ostream& out, const BenchReport& report) {
         << format("%.2f",
                   static_cast<double>(index.disk_bytes) / static_cast<double>(index.raw_body_bytes))
         << " |\n";
+  }
+  if (!report.rebuilding.empty()) {
+    out << "\nBulk rebuild, as `kaiwa reindex` does it (start_rebuild, the same batches,"
+           " finish_rebuild; timed together):\n\n";
+    out << "| engine | messages/s | per CPU-second | of which finish_rebuild | index on disk (du) |"
+           " ÷ raw bodies |\n";
+    out << "|---|---|---|---|---|---|\n";
+    for (const IndexStats& index : report.rebuilding) {
+      out << "| " << index.engine << " | " << grouped(index.rate()) << " | "
+          << grouped(index.cpu_rate()) << " | " << format("%.1f s", index.finish_seconds) << " | "
+          << mebibytes(index.disk_bytes) << " | "
+          << format("%.2f", static_cast<double>(index.disk_bytes) /
+                                static_cast<double>(index.raw_body_bytes))
+          << " |\n";
+    }
   }
   out << "\n### Queries: one user in " << s.rooms_per_user << " rooms ("
       << format("%.1f", s.user_message_share * 100)
@@ -165,30 +208,9 @@ void write_json(std::ostream& out, const BenchReport& report) {
   json_field(json, "load_after", s.load_after);
   json_close(json, '}');
   json_key(json, "indexing");
-  json += '[';
-  for (const IndexStats& index : report.indexing) {
-    json += '{';
-    json_field(json, "engine", index.engine);
-    json_field(json, "messages", static_cast<double>(index.messages));
-    json_field(json, "raw_body_bytes", static_cast<double>(index.raw_body_bytes));
-    json_field(json, "text_bytes", static_cast<double>(index.text_bytes));
-    json_field(json, "apply_seconds", index.apply_seconds);
-    json_field(json, "apply_cpu_seconds", index.apply_cpu_seconds);
-    json_field(json, "text_seconds", index.text_seconds);
-    json_field(json, "messages_per_second", index.rate());
-    json_key(json, "decile_rates");
-    json += '[';
-    for (const double rate : index.decile_rates) {
-      json += format("%.0f", rate) + ",";
-    }
-    json_close(json, ']');
-    json_field(json, "disk_bytes", static_cast<double>(index.disk_bytes));
-    json_field(json, "apparent_bytes", static_cast<double>(index.apparent_bytes));
-    json_field(json, "disk_over_raw",
-               static_cast<double>(index.disk_bytes) / static_cast<double>(index.raw_body_bytes));
-    json_close(json, '}');
-  }
-  json_close(json, ']');
+  append_index_stats(json, report.indexing);
+  json_key(json, "rebuilding");
+  append_index_stats(json, report.rebuilding);
   json_key(json, "latencies");
   json += '[';
   for (const LatencyStats& l : report.latencies) {

@@ -17,6 +17,7 @@ struct IndexStats {
   std::uint64_t text_bytes = 0;      // searchable text handed to the engine
   double apply_seconds = 0;          // inside SearchIndex::apply only
   double apply_cpu_seconds = 0;      // the same, CPU time of the calling thread
+  double finish_seconds = 0;         // finish_rebuild(), in apply_seconds too (rebuilds only)
   double text_seconds = 0;           // core::searchable_text over every body
   std::vector<double> decile_rates;  // messages/s over each tenth of the load
   std::uint64_t disk_bytes = 0;      // allocated blocks (du) after closing
@@ -80,6 +81,7 @@ struct QueryClassInfo {
 struct BenchReport {
   RunSettings settings;
   std::vector<IndexStats> indexing;
+  std::vector<IndexStats> rebuilding;  // empty when not measured
   std::vector<QueryClassInfo> classes;
   std::vector<LatencyStats> latencies;
   std::vector<Agreement> agreements;
