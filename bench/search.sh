@@ -6,7 +6,7 @@
 # the JSON beside them.
 #
 # usage: bench/search.sh
-#   MESSAGES=1000000    corpus size; MESSAGES=10000000 for the 10 M run (~2 × 5 GB of indexes)
+#   MESSAGES=1000000    corpus size; MESSAGES=10000000 for the 10 M run (~22 GB of indexes at peak)
 #   QUERIES=300         timed queries per class and engine
 #   LIKE_QUERIES=20     timed FTS5 LIKE-fallback queries (each scans every row)
 #   BATCH=2000          changes per apply() call / per FTS5 transaction
@@ -28,8 +28,9 @@ fi
 
 data="${SEARCH_BENCH_DATA:-$(mktemp -d /tmp/search-bench.XXXXXX)}"
 out="${SEARCH_BENCH_OUT:-$(dirname "$data")}"
-# Two indexes of roughly 6 × the raw text each (~160 B/message): refuse to fill the disk.
-need_kib=$((messages * 2 * 6 * 160 / 1024))
+# Two engines, each loaded twice (online, then the bulk rebuild, both kept until the end), of
+# up to ~5 × the raw text (~160 B/message): refuse to fill the disk.
+need_kib=$((messages * 4 * 5 * 160 / 1024))
 free_kib=$(df -Pk "$(dirname "$data")" | awk 'NR == 2 {print $4}')
 ((free_kib > need_kib)) ||
   { echo "need ~$((need_kib / 1048576)) GiB free under $(dirname "$data"), have $((free_kib / 1048576))" >&2; exit 1; }

@@ -9,7 +9,9 @@
 // Prints Markdown tables on stdout; progress goes to stderr.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -29,7 +31,6 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 
 #include "adapters/groonga/groonga_search_index.h"
 #include "core/search_text.h"
@@ -379,7 +380,7 @@ std::string machine_description() {
   utsname name{};
   ::uname(&name);
   return std::to_string(std::thread::hardware_concurrency()) + " × " + model + ", " +
-         std::to_string(static_cast<int>(memory_gib + 0.5)) + " GiB, Linux " + name.release;
+         std::to_string(std::lround(memory_gib)) + " GiB, Linux " + name.release;
 }
 
 // The 1-, 5- and 15-minute load averages, e.g. "1.02 0.87 0.55".
@@ -540,11 +541,11 @@ void add_options(CLI::App& app, Options& options) {
 }  // namespace search_bench
 
 int main(int argc, char** argv) {
-  CLI::App app{"Search benchmark: Kaiwa (Groonga) beside SQLite FTS5 trigram (issue 4)"};
-  search_bench::Options options;
-  search_bench::add_options(app, options);
-  CLI11_PARSE(app, argc, argv);
   try {
+    CLI::App app{"Search benchmark: Kaiwa (Groonga) beside SQLite FTS5 trigram (issue 4)"};
+    search_bench::Options options;
+    search_bench::add_options(app, options);
+    CLI11_PARSE(app, argc, argv);
     return search_bench::run(options);
   } catch (const std::exception& e) {
     std::cerr << "search_bench: " << e.what() << "\n";
