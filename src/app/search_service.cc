@@ -81,19 +81,17 @@ core::Result<std::size_t> SearchService::index_step(std::size_t max_events) {
     return tx.event_log_bounds();
   }));
   // Events before the log's retention are gone, and a never-built index has missed the messages
-  // older than the log: both read the store itself.
-  const bool never_built = !checked_built_ && checkpoint == 0;
-  checked_built_ = true;
-  if (never_built && bounds.pruned_through == 0) {
-    // A store without messages (a new deployment) has nothing the log would not replay.
+  // older than the log: both read the store itself. A store without messages (a new
+  // deployment) has nothing the log would not replay.
+  bool rebuild_needed = checkpoint < bounds.pruned_through;
+  if (!checked_built_ && checkpoint == 0 && !rebuild_needed) {
     KAIWA_ASSIGN_OR_RETURN(std::vector<core::Message> any, deps_.store.read([](ports::StoreTx& tx) {
       return tx.list_all_messages_after(core::MessageId(0), 1);
     }));
-    if (any.empty()) {
-      return std::size_t{0};
-    }
+    rebuild_needed = !any.empty();
   }
-  if (never_built || checkpoint < bounds.pruned_through) {
+  checked_built_ = true;
+  if (rebuild_needed) {
     KAIWA_ASSIGN_OR_RETURN(std::int64_t rebuilt, rebuild());
     static_cast<void>(rebuilt);
     return std::size_t{1};
