@@ -41,7 +41,7 @@ test('requests are counted by route pattern and status class, with a latency his
   for (let i = 0; i < 3; i++) await postMessage(alice, room, `metrics ${i}`);
   const empty = await alice.api.post(`/rooms/${room}/messages`, { body: '' });
   assert.equal(empty.status, 400);
-  await fetch(`${srv.url}/no/such/route`);
+  await fetch(`${srv.url}/kaiwa/v1/no/such/route`);
 
   const after = await scrape();
   assert.equal(ok(after) - ok(before), 3);
