@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startServer, tempDir, expectStatus, sleep } from './support/server.mjs';
 import { makeOrg, makeUsers, makeRoom, markAllRead, latestMessages, getRoom, cmpId } from './support/fixtures.mjs';
+import { poolMap } from './support/stream.mjs';
 
 const POSTERS = 16;
 const RUN_MS = 3000;
@@ -17,18 +18,6 @@ after(async () => {
   await srv?.stop({ removeData: false });
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function poolMap(items, parallel, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }));
-  return out;
-}
 
 test('kill -9 during 16 concurrent posters loses no acknowledged message and leaves counters consistent', { timeout: 120000 }, async (t) => {
   srv = await startServer({ dataDir, keepData: true, rateLimit: 10000000 });

@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { startServer, tempDir, expectStatus, requireBinary } from './support/server.mjs';
 import { makeOrg, makeUsers, makeRoom, postMessage } from './support/fixtures.mjs';
 import { corpus, search, hitIds, eventually, seedCorpus } from './support/search.mjs';
+import { poolMap } from './support/stream.mjs';
 
 const dirs = [];
 const servers = [];
@@ -33,18 +34,6 @@ function newDir(prefix) {
   const d = tempDir(prefix);
   dirs.push(d);
   return d;
-}
-
-async function poolMap(items, parallel, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }));
-  return out;
 }
 
 /** Runs `kaiwa ...args`; resolves {code, stdout, stderr} (never rejects on a non-zero exit). */
