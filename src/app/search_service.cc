@@ -10,6 +10,7 @@
 
 #include <rapidjson/document.h>
 
+#include "core/limits.h"
 #include "core/search_query.h"
 #include "core/search_text.h"
 
@@ -63,8 +64,7 @@ core::Status validate(const SearchParams& params) {
   if (params.offset > SearchParams::kMaxOffset) {
     return core::Error::invalid_argument("offset must be at most 10000");
   }
-  if (params.rooms.size() > SearchParams::kMaxIds ||
-      params.senders.size() > SearchParams::kMaxIds) {
+  if (params.rooms.size() > core::kMaxIdsInList || params.senders.size() > core::kMaxIdsInList) {
     return core::Error::invalid_argument("at most 100 ids may be given");
   }
   if (params.time_from && params.time_to && *params.time_from > *params.time_to) {

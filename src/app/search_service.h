@@ -20,7 +20,6 @@ namespace kaiwa::app {
 struct SearchParams {
   static constexpr std::size_t kMaxLimit = 100;
   static constexpr std::size_t kMaxOffset = 10000;
-  static constexpr std::size_t kMaxIds = 100;
 
   std::string query;
   // Empty: every room of the caller.
