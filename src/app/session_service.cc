@@ -65,14 +65,16 @@ core::Status SessionService::change_password(core::AccountId account,
                                              std::string_view new_password) {
   KAIWA_TRY(core::validate_text("new_password", new_password, core::kMinPasswordChars,
                                 core::kMaxPasswordChars));
+  // The account's login record, read in one snapshot.
   KAIWA_ASSIGN_OR_RETURN(
-      auto found, deps_.store.read([&](ports::StoreTx& tx) { return tx.find_account(account); }));
-  if (!found) {
-    return core::Error::not_found("Account not found");
-  }
-  KAIWA_ASSIGN_OR_RETURN(auto login, deps_.store.read([&](ports::StoreTx& tx) {
-    return tx.find_login(found->login_mail);
-  }));
+      auto login,
+      deps_.store.read([&](ports::StoreTx& tx) -> core::Result<std::optional<ports::LoginRecord>> {
+        KAIWA_ASSIGN_OR_RETURN(auto found, tx.find_account(account));
+        if (!found) {
+          return core::Error::not_found("Account not found");
+        }
+        return tx.find_login(found->login_mail);
+      }));
   if (!login || login->password_hash.empty() ||
       !deps_.crypto.password_matches(current_password, login->password_hash)) {
     return core::Error::invalid_argument("Parameter 'current_password' is wrong");
