@@ -1,13 +1,20 @@
-// The whole page: sign-in, or header + room list + open room.
+// The whole page: sign-in, or header + room list + the main area (the open room, or a page:
+// My Tasks, Contacts, Search, Settings).
 import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
-import { strings } from './i18n';
+import { ContactsPage } from './contacts/ContactsPage';
+import { strings, type Strings } from './i18n';
 import { LangSwitch } from './LangSwitch';
 import { RoomIcon } from './RoomIcon';
 import { RoomList, roomTitle } from './RoomList';
+import { RoomPanel, RoomPanelTabs } from './RoomPanel';
+import { SearchBox } from './search/SearchBox';
+import { SearchPage } from './search/SearchPage';
+import { SettingsPage } from './settings/SettingsPage';
 import { SignIn } from './SignIn';
-import type { Store } from './store';
+import type { Store, View } from './store';
+import { TasksPage } from './tasks/TasksPage';
 import { Timeline } from './Timeline';
 
 export function App({ store }: { store: Store }) {
@@ -18,7 +25,7 @@ export function App({ store }: { store: Store }) {
     setVersion((v) => v + 1);
     return unsubscribe;
   }, [store]);
-  const { phase, lang, me, status, roomId } = store.state;
+  const { phase, lang, me, status, roomId, view } = store.state;
   const t = strings[lang];
 
   useEffect(() => {
@@ -26,7 +33,7 @@ export function App({ store }: { store: Store }) {
   }, [lang]);
 
   const room = store.room(roomId);
-  const title = room ? roomTitle(room, t) : '';
+  const title = view !== 'chat' ? t.nav[view] : room ? roomTitle(room, t) : '';
   useEffect(() => {
     const unread = store.state.rooms.reduce((n, r) => n + r.unread_num, 0);
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${title ? `${title} - ` : ''}Kaiwa`;
@@ -43,7 +50,7 @@ export function App({ store }: { store: Store }) {
 
   const members = roomId !== null ? store.state.members.get(roomId) : undefined;
   return (
-    <div class={`app${room ? ' app-room-open' : ''}`}>
+    <div class={`app${room || view !== 'chat' ? ' app-room-open' : ''}`}>
       <a class="skip-link" href="#composer-area">
         {t.skipToComposer}
       </a>
@@ -52,15 +59,19 @@ export function App({ store }: { store: Store }) {
           <span class="brand-mark">K</span>
           <span class="brand-name">Kaiwa</span>
         </div>
+        <SearchBox store={store} t={t} />
         <div class="topbar-spacer" />
-        <LangSwitch store={store} t={t} />
+        <MainNav store={store} t={t} />
+        <span class="topbar-lang">
+          <LangSwitch store={store} t={t} />
+        </span>
         {me && (
-          <span class="me">
+          <button type="button" class="me" aria-label={t.nav.settings} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => store.showView('settings')}>
             <Avatar account={me} size="sm" />
             <span class="me-name">{me.name}</span>
-          </span>
+          </button>
         )}
-        <button type="button" class="button button-quiet" onClick={() => void store.signOut()}>
+        <button type="button" class="button button-quiet sign-out" onClick={() => void store.signOut()}>
           {t.signOut}
         </button>
       </header>
@@ -74,7 +85,11 @@ export function App({ store }: { store: Store }) {
           <RoomList store={store} t={t} />
         </aside>
         <main class="room-view" aria-label={title || t.rooms}>
-          {room && store.state.timeline ? (
+          {view === 'tasks' && <TasksPage store={store} t={t} />}
+          {view === 'contacts' && <ContactsPage store={store} t={t} />}
+          {view === 'search' && <SearchPage store={store} t={t} />}
+          {view === 'settings' && <SettingsPage store={store} t={t} />}
+          {view !== 'chat' ? null : room && store.state.timeline ? (
             <>
               <div class="room-header">
                 <button type="button" class="back-button" aria-label={t.back} onClick={() => void store.selectRoom(null)}>
@@ -87,10 +102,17 @@ export function App({ store }: { store: Store }) {
                   <h1 class="room-title">{title}</h1>
                   {members && room.type === 'group' && <span class="room-sub">{t.members(members.length)}</span>}
                 </div>
+                <div class="topbar-spacer" />
+                <RoomPanelTabs store={store} t={t} />
               </div>
-              <Timeline store={store} t={t} room={room} title={title} />
-              <div id="composer-area">
-                {room.role === 'readonly' ? <p class="readonly-note">{t.readonly}</p> : <Composer store={store} t={t} roomTitle={title} />}
+              <div class="room-body">
+                <div class="room-main">
+                  <Timeline store={store} t={t} room={room} title={title} />
+                  <div id="composer-area">
+                    {room.role === 'readonly' ? <p class="readonly-note">{t.readonly}</p> : <Composer store={store} t={t} roomTitle={title} />}
+                  </div>
+                </div>
+                <RoomPanel store={store} t={t} room={room} />
               </div>
             </>
           ) : (
@@ -101,5 +123,22 @@ export function App({ store }: { store: Store }) {
         </main>
       </div>
     </div>
+  );
+}
+
+// Search is the header's field on a wide screen; a phone has no room for it there, so it gets a link.
+const kPages: readonly View[] = ['chat', 'tasks', 'contacts', 'search'];
+
+// The header's links between the main pages (Settings is behind the user's own name).
+function MainNav({ store, t }: { store: Store; t: Strings }) {
+  const { view } = store.state;
+  return (
+    <nav class="main-nav" aria-label={t.pagesNav}>
+      {kPages.map((page) => (
+        <button key={page} type="button" class={`nav-item nav-item-${page}${view === page ? ' nav-item-on' : ''}`} aria-current={view === page ? 'page' : undefined} onClick={() => store.showView(page)}>
+          {t.nav[page]}
+        </button>
+      ))}
+    </nav>
   );
 }

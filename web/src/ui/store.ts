@@ -20,8 +20,16 @@ export interface Timeline {
   generation: number;
 }
 
+// The main area's page. 'chat' is the room list with the open room; the others are pages of
+// their own, each with its own path (/tasks, /contacts, /search?q=…, /settings).
+export type View = 'chat' | 'tasks' | 'contacts' | 'search' | 'settings';
+// The open room's side panel.
+export type RoomPanel = 'tasks' | 'files' | 'members';
+
 export interface State {
   phase: 'booting' | 'signed-out' | 'ready';
+  view: View;
+  roomPanel: RoomPanel | null;
   lang: Lang;
   me: Me | null;
   rooms: Room[];
@@ -39,6 +47,8 @@ export class Store {
   readonly api = new KaiwaApi();
   state: State = {
     phase: 'booting',
+    view: 'chat',
+    roomPanel: null,
     lang: loadLang(),
     me: null,
     rooms: [],
@@ -52,6 +62,7 @@ export class Store {
     draft: null,
   };
   private listeners = new Set<() => void>();
+  private eventListeners = new Set<(ev: StreamEvent) => void>();
   private stream: StreamClient | null = null;
   private refreshTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private generation = 0;
@@ -59,6 +70,31 @@ export class Store {
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  // Features with state of their own (tasks, files, contacts…) follow the stream here.
+  onStreamEvent(fn: (ev: StreamEvent) => void): () => void {
+    this.eventListeners.add(fn);
+    return () => this.eventListeners.delete(fn);
+  }
+
+  // Opens a page of the main area; `search` is the query string it keeps in the address.
+  showView(view: View, search = '', push = true): void {
+    if (view === 'chat') {
+      const id = this.state.roomId;
+      const path = id === null ? '/' : `/rooms/${id}`;
+      if (push && location.pathname !== path) history.pushState(null, '', path);
+      this.set({ view });
+      if (id !== null) this.scheduleRefresh(id, 0);
+      return;
+    }
+    const path = `/${view}${search}`;
+    if (push && location.pathname + location.search !== path) history.pushState(null, '', path);
+    this.set({ view });
+  }
+
+  setRoomPanel(panel: RoomPanel | null): void {
+    this.set({ roomPanel: panel });
   }
 
   private set(patch: Partial<State>): void {
@@ -78,8 +114,11 @@ export class Store {
     });
     window.addEventListener('online', () => this.stream?.nudge());
     window.addEventListener('popstate', () => {
+      const view = viewFromPath();
+      if (view !== 'chat') return this.set({ view });
       const id = roomFromPath();
       if (id !== this.state.roomId) void this.selectRoom(id, false);
+      else this.showView('chat', '', false);
     });
     try {
       const session = await this.api.session();
@@ -110,7 +149,7 @@ export class Store {
     this.stream = null;
     this.api.http.csrfToken = '';
     if (location.pathname !== '/') history.replaceState(null, '', '/');
-    this.set({ phase: 'signed-out', me: null, rooms: [], roomId: null, timeline: null, members: new Map(), people: new Map(), editing: null, draft: null });
+    this.set({ phase: 'signed-out', view: 'chat', roomPanel: null, me: null, rooms: [], roomId: null, timeline: null, members: new Map(), people: new Map(), editing: null, draft: null });
   }
 
   private async start(): Promise<void> {
@@ -119,6 +158,8 @@ export class Store {
     people.set(me.account_id, me);
     this.set({ phase: 'ready', me, rooms, people, status: 'live' });
     this.openStream();
+    const view = viewFromPath();
+    if (view !== 'chat') return this.set({ view });
     const wanted = roomFromPath();
     if (wanted !== null && rooms.some((r) => r.room_id === wanted)) await this.selectRoom(wanted, false);
     else if (wanted !== null) history.replaceState(null, '', '/');
@@ -164,12 +205,13 @@ export class Store {
       const path = roomId === null ? '/' : `/rooms/${roomId}`;
       if (location.pathname !== path) history.pushState(null, '', path);
     }
-    if (roomId === null) return this.set({ roomId: null, timeline: null, editing: null });
+    if (roomId === null) return this.set({ view: 'chat', roomId: null, timeline: null, editing: null });
     const room = this.room(roomId);
     const unread = room?.unread_num ?? 0;
     const previousMarker = keepMarker && this.state.timeline?.roomId === roomId ? this.state.timeline.markerId : undefined;
     const generation = ++this.generation;
     this.set({
+      view: 'chat',
       roomId,
       editing: this.state.editing && this.state.roomId === roomId ? this.state.editing : null,
       composerError: null,
@@ -335,8 +377,9 @@ export class Store {
           else this.forgetMembers(roomId);
           break;
         default:
-          break; // Types this slice does not show (files, links, contact requests).
+          break; // Types the features below follow themselves (files, links, contact requests).
       }
+      for (const fn of this.eventListeners) fn(ev);
     }
   }
 
@@ -396,7 +439,7 @@ export class Store {
       if (e instanceof ApiError && (e.status === 404 || e.status === 403)) this.removeRoom(roomId);
       return;
     }
-    const viewing = roomId === this.state.roomId && document.visibilityState === 'visible' && this.state.timeline?.loading === false;
+    const viewing = roomId === this.state.roomId && this.state.view === 'chat' && document.visibilityState === 'visible' && this.state.timeline?.loading === false;
     if (viewing && room.unread_num > 0) {
       try {
         const counts = await this.api.markRead(roomId);
@@ -410,6 +453,11 @@ export class Store {
       : [...this.state.rooms, room];
     this.set({ rooms });
   }
+}
+
+export function viewFromPath(): View {
+  const m = /^\/(tasks|contacts|search|settings)$/.exec(location.pathname);
+  return m ? (m[1] as View) : 'chat';
 }
 
 export function roomFromPath(): number | null {

@@ -1,0 +1,12 @@
+// Placeholder of the contacts page; its feature fills it in.
+import type { Strings } from '../i18n';
+import { Page } from '../Page';
+import type { Store } from '../store';
+
+export function ContactsPage({ store, t }: { store: Store; t: Strings }) {
+  return (
+    <Page store={store} t={t} title={t.nav.contacts}>
+      <p class="empty">{t.loading}</p>
+    </Page>
+  );
+}

@@ -1,0 +1,12 @@
+// Placeholder of the tasks page; its feature fills it in.
+import type { Strings } from '../i18n';
+import { Page } from '../Page';
+import type { Store } from '../store';
+
+export function TasksPage({ store, t }: { store: Store; t: Strings }) {
+  return (
+    <Page store={store} t={t} title={t.nav.tasks}>
+      <p class="empty">{t.loading}</p>
+    </Page>
+  );
+}
