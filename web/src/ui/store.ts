@@ -72,7 +72,20 @@ export class Store {
     return () => this.listeners.delete(fn);
   }
 
-  // Features with state of their own (tasks, files, contacts…) follow the stream here.
+  private features = new Map<string, unknown>();
+
+  // A feature's own model (tasks, files, contacts…), made on first use and kept for the session;
+  // it lives in the feature's folder and calls `changed()` when the page should re-render.
+  feature<T>(key: string, create: (store: Store) => T): T {
+    if (!this.features.has(key)) this.features.set(key, create(this));
+    return this.features.get(key) as T;
+  }
+
+  changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  // Features with state of their own follow the stream here.
   onStreamEvent(fn: (ev: StreamEvent) => void): () => void {
     this.eventListeners.add(fn);
     return () => this.eventListeners.delete(fn);
@@ -99,7 +112,7 @@ export class Store {
 
   private set(patch: Partial<State>): void {
     this.state = { ...this.state, ...patch };
-    for (const fn of this.listeners) fn();
+    this.changed();
   }
 
   setLang(lang: Lang): void {
@@ -147,6 +160,7 @@ export class Store {
   private signedOut(): void {
     this.stream?.stop();
     this.stream = null;
+    this.features.clear();
     this.api.http.csrfToken = '';
     if (location.pathname !== '/') history.replaceState(null, '', '/');
     this.set({ phase: 'signed-out', view: 'chat', roomPanel: null, me: null, rooms: [], roomId: null, timeline: null, members: new Map(), people: new Map(), editing: null, draft: null });
