@@ -160,7 +160,8 @@ export class Store {
   private signedOut(): void {
     this.stream?.stop();
     this.stream = null;
-    this.features.clear();
+    this.features.clear(); // with the stream listeners they registered
+    this.eventListeners.clear();
     this.api.http.csrfToken = '';
     if (location.pathname !== '/') history.replaceState(null, '', '/');
     this.set({ phase: 'signed-out', view: 'chat', roomPanel: null, me: null, rooms: [], roomId: null, timeline: null, members: new Map(), people: new Map(), editing: null, draft: null });
