@@ -293,6 +293,7 @@ export class Store {
       return;
     }
     const generation = ++this.generation;
+    if (!this.room(roomId)) void this.reloadRooms(); // joined since the list was read
     this.set({
       view: 'chat',
       roomId,

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Strings } from '../i18n';
 import type { Store } from '../store';
+import { searchModel } from './model';
 import { parseQuery, queryString } from './query';
 
 // Whether a key press belongs to a field being typed in (then "/" is just a slash).
@@ -17,6 +18,7 @@ export function submitQuery(store: Store, text: string): void {
   if (!q) return;
   const current = store.state.view === 'search' ? parseQuery(location.search) : parseQuery('');
   store.showView('search', queryString({ ...current, q, page: 1 }));
+  searchModel(store).run(parseQuery(location.search), true); // the same query again: fresh results
 }
 
 export function SearchBox({ store, t }: { store: Store; t: Strings }) {
