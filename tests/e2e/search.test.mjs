@@ -24,6 +24,7 @@ describe('web client search', () => {
   let projectRoom;
   let secretRoom;
   let foundId;
+  const ids = [];
   let main;
   const pages = [];
 
@@ -94,12 +95,16 @@ describe('web client search', () => {
       const who = i % 3 === 0 ? ken : alice;
       const { message_id } = await v2(server.url, who.api_token, 'POST', `/rooms/${historyRoom}/messages`, { body: i === 3 ? FOUND : memo(i) });
       if (i === 3) foundId = message_id;
+      ids[i] = message_id;
     }
+    // 25 weekly reports: more than one page of hits.
+    for (let i = 1; i <= 25; i++) await v2(server.url, (i % 2 ? ken : alice).api_token, 'POST', `/rooms/${projectRoom}/messages`, { body: `週報 第${i}号` });
     await v2(server.url, ken.api_token, 'POST', `/rooms/${projectRoom}/messages`, { body: '会議の資料を共有します。[info][title]資料[/title]第 2 四半期の計画[/info]' });
     await v2(server.url, alice.api_token, 'POST', `/rooms/${projectRoom}/messages`, { body: 'Meeting notes: 会議 summary for the release <b>plan</b>' });
     await v2(server.url, ken.api_token, 'POST', `/rooms/${secretRoom}/messages`, { body: '秘密の会議: Alice さんには見えないはず' });
     await waitIndexed(alice.api_token, '会議', 3);
     await waitIndexed(bob.api_token, '会議', 1);
+    await waitIndexed(alice.api_token, '週報', 25);
     browser = await launch();
   });
 
@@ -264,6 +269,35 @@ describe('web client search', () => {
     assert.ok(await inView(page, messageById(page, foundId)));
     await page.goBack();
     await page.locator('.messages li.message', { hasText: '水曜で了解です' }).waitFor();
+  });
+
+  it('pages through many hits', async () => {
+    const { page } = main;
+    await searchInHeader(page, '週報');
+    await page.waitForFunction(() => document.querySelectorAll('a.search-hit').length === 20 && !document.querySelector('.search-hits-stale'));
+    assert.match(await page.locator('.search-summary').textContent(), /25 件/);
+    assert.match(await page.locator('.search-hit-snippet').first().textContent(), /週報 第25号/, 'newest first');
+    assert.equal(await page.locator('.search-pager-range').textContent(), '25 件中 1〜20 件');
+    await page.locator('.search-pager').getByRole('button', { name: '次へ' }).click();
+    await page.waitForURL(/page=2/);
+    await page.waitForFunction(() => document.querySelectorAll('a.search-hit').length === 5 && !document.querySelector('.search-hits-stale'));
+    assert.equal(await page.locator('.search-pager-range').textContent(), '25 件中 21〜25 件');
+    assert.equal(await page.locator('.search-pager').getByRole('button', { name: '次へ' }).isDisabled(), true);
+    assert.match(await page.locator('.search-hit-snippet').last().textContent(), /週報 第1号/);
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelectorAll('a.search-hit').length === 20);
+  });
+
+  it('opens around a message that was deleted since', async () => {
+    const { page, tolerate } = main;
+    tolerate(/status of 404 .*\/v2\/rooms\/\d+\/messages\/\d+/); // GET of the deleted message, as expected
+    await v2(server.url, alice.api_token, 'DELETE', `/rooms/${historyRoom}/messages/${ids[61]}`);
+    await page.goto(`${server.url}/rooms/${historyRoom}?message=${ids[61]}`);
+    await page.locator('.timeline-missing').waitFor();
+    assert.match(await page.locator('.timeline-missing').textContent(), /削除された可能性があります/);
+    const texts = await bodies(page);
+    assert.ok(texts.includes(memo(60)) && texts.includes(memo(62)) && !texts.includes(memo(61)), 'the messages around it');
+    assert.ok(await inView(page, messageById(page, ids[62])), 'where it was is in view');
   });
 
   it('saves screenshots in English and on a phone', async () => {

@@ -7,6 +7,7 @@ import type { Message, Room } from '../api/types';
 import { Avatar } from './Avatar';
 import { dayKey, formatClock, formatDateTime, formatDay, formatShortClock } from './format';
 import type { Strings } from './i18n';
+import { compareIds } from './ids';
 import { parseNotation } from './notation/parse';
 import { renderNodes, type RenderContext } from './notation/render';
 import './search/jump.css';
@@ -52,13 +53,16 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     const first = timeline.messages[0]?.message_id;
     const last = timeline.messages[timeline.messages.length - 1]?.message_id;
     const prev = shown.current;
-    const focus = timeline.focusId ? el.querySelector(`[data-message-id="${timeline.focusId}"]`) : null;
+    // The message opened at, or (deleted since) the one after where it was.
+    const focusId = timeline.focusId;
+    const anchor = focusId ? (timeline.messages.find((m) => m.message_id === focusId) ?? timeline.messages.find((m) => compareIds(m.message_id, focusId) > 0)) : undefined;
+    const focus = anchor ? el.querySelector(`[data-message-id="${anchor.message_id}"]`) : null;
     if ((prev.generation !== timeline.generation || (prev.loading && !timeline.loading)) && focus instanceof HTMLElement) {
       // Opened at a message: centre it, and take the focus there for a screen reader.
       const box = el.getBoundingClientRect();
       const item = focus.getBoundingClientRect();
       el.scrollTop = Math.max(0, el.scrollTop + item.top - box.top - Math.max(0, (el.clientHeight - item.height) / 2));
-      focus.focus({ preventScroll: true });
+      if (anchor?.message_id === focusId) focus.focus({ preventScroll: true });
     } else if (prev.generation !== timeline.generation || (prev.loading && !timeline.loading)) {
       // A room just opened: show the first unread, or the end.
       const marker = el.querySelector('.new-marker');

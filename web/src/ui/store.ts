@@ -103,8 +103,11 @@ export class Store {
   showView(view: View, search = '', push = true): void {
     if (view === 'chat') {
       const id = this.state.roomId;
-      const path = id === null ? '/' : `/rooms/${id}`;
-      if (push && location.pathname !== path) history.pushState(null, '', path);
+      const t = this.state.timeline;
+      // Back to a room still showing an older part (opened at a message): the address says where.
+      const at = t && t.roomId === id && t.focusId && t.hasMoreAfter ? `?message=${t.focusId}` : '';
+      const path = id === null ? '/' : `/rooms/${id}${at}`;
+      if (push && location.pathname + location.search !== path) history.pushState(null, '', path);
       this.set({ view });
       if (id !== null) this.scheduleRefresh(id, 0);
       return;
