@@ -2,7 +2,6 @@
 
 #include <array>
 #include <mutex>
-#include <unordered_set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,10 +14,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/json_text.h"
-#include "edge/websocket_session.h"
+#include "edge/websocket_connection.h"
 
 namespace kaiwa::edge {
 
@@ -26,6 +26,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using Tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::string_view kRestarting = "server restarting: reconnect and resume";
+
+}  // namespace
 
 struct HttpServer::Impl {
   HttpServerOptions options;
@@ -41,8 +47,11 @@ struct HttpServer::Impl {
   std::mutex stop_mutex;
   bool stopped = false;
   SendBudget send_budget{options.websocket_max_total_queued_bytes};
-  mutable std::mutex websockets_mutex;
-  std::unordered_set<std::shared_ptr<WebSocketSession>> websockets;  // guarded by websockets_mutex
+  WebSocketConnections websockets{
+      io, WebSocketConnectionOptions{options.websocket_max_queued_bytes,
+                                     options.websocket_max_message_bytes,
+                                     options.websocket_ping_after, std::chrono::seconds(5),
+                                     &options.websocket_framing, &send_budget}};
 
   Impl(HttpServerOptions o, RequestHandler h, ErrorResponder e)
       : options(std::move(o)), handler(std::move(h)), error_responder(std::move(e)) {}
@@ -53,9 +62,11 @@ struct HttpServer::Impl {
   // Answers status and closes, draining what the client still sends so it reads the answer.
   asio::awaitable<void> reject(beast::tcp_stream& stream, unsigned version, int status,
                                std::string_view message);
-  void serve_websocket(Tcp::socket socket, http::request<http::string_body> request,
-                       std::shared_ptr<WebSocketListener> listener);
-  void close_websockets();
+  // Answers the upgrade (Beast checks the request and writes the 101) and hands the bare socket
+  // to the WebSocket layer; on a bad handshake Beast has answered 400 or 426.
+  asio::awaitable<void> upgrade(beast::tcp_stream& stream,
+                                const http::request<http::string_body>& request,
+                                std::shared_ptr<WebSocketListener> listener);
 };
 
 namespace {
@@ -267,59 +278,35 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
     }
   }
   if (websocket_listener) {
-    serve_websocket(stream.release_socket(), std::move(upgrade_request),
-                    std::move(websocket_listener));
+    co_await upgrade(stream, upgrade_request, std::move(websocket_listener));
     co_return;
   }
   stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
 }
 
-// Runs the upgraded connection as a coroutine of its own, so the HTTP session's frame (parser,
-// request and response objects) is freed: an idle WebSocket keeps only what it needs. It counts
-// as a connection, and stays in the registry for shutdown, until it ends.
-void HttpServer::Impl::serve_websocket(Tcp::socket socket, http::request<http::string_body> request,
-                                       std::shared_ptr<WebSocketListener> listener) {
-  WebSocketSessionOptions session_options{
-      options.websocket_max_queued_bytes, options.websocket_max_message_bytes,
-      options.websocket_ping_after, &options.websocket_framing, &send_budget};
-  auto executor = socket.get_executor();
-  auto session = std::make_shared<WebSocketSession>(std::move(socket), session_options);
+asio::awaitable<void> HttpServer::Impl::upgrade(beast::tcp_stream& stream,
+                                                const http::request<http::string_body>& request,
+                                                std::shared_ptr<WebSocketListener> listener) {
+  beast::error_code ec;
   {
-    std::lock_guard lock(websockets_mutex);
-    websockets.insert(session);
+    beast::websocket::stream<beast::tcp_stream&> handshake(stream);
+    handshake.set_option(
+        beast::websocket::stream_base::decorator([](beast::websocket::response_type& response) {
+          response.set(http::field::server, "kaiwa");
+        }));
+    stream.expires_after(options.transfer_timeout);
+    co_await handshake.async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
   }
-  connections.fetch_add(1);
+  if (ec) {
+    listener->on_closed();
+    co_return;
+  }
+  stream.expires_never();
+  // The HTTP session's frame ends here, so an idle WebSocket keeps only what it needs; it
+  // counts against max_connections through the registry until it ends.
+  auto connection = websockets.serve(stream.release_socket(), std::move(listener));
   if (stopping.load()) {
-    session->close(close_code::kServiceRestart, "server restarting");
-  }
-  asio::co_spawn(executor, session->run(std::move(request), std::move(listener)),
-                 [this, session](const std::exception_ptr&) {
-                   {
-                     std::lock_guard lock(websockets_mutex);
-                     websockets.erase(session);
-                   }
-                   connections.fetch_sub(1);
-                 });
-}
-
-// Tells every WebSocket client to reconnect, spread over the configured window.
-void HttpServer::Impl::close_websockets() {
-  std::vector<std::shared_ptr<WebSocketSession>> open;
-  {
-    std::lock_guard lock(websockets_mutex);
-    open.assign(websockets.begin(), websockets.end());
-  }
-  if (open.empty()) {
-    return;
-  }
-  constexpr std::size_t kSteps = 50;
-  const auto pause = options.websocket_close_spread / kSteps;
-  const std::size_t per_step = (open.size() + kSteps - 1) / kSteps;
-  for (std::size_t i = 0; i < open.size(); ++i) {
-    open[i]->close(close_code::kServiceRestart, "server restarting: reconnect and resume");
-    if ((i + 1) % per_step == 0 && i + 1 < open.size()) {
-      std::this_thread::sleep_for(pause);
-    }
+    connection->close(close_code::kServiceRestart, std::string(kRestarting));
   }
 }
 
@@ -336,7 +323,7 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
       spdlog::warn("{}", core::json_log_line("accept failed", {{"error", ec.message()}}));
       continue;
     }
-    if (connections.load() >= options.max_connections) {
+    if (connections.load() + websockets.size() >= options.max_connections) {
       socket.close(ec);  // at capacity: refuse rather than run out of descriptors or memory
       continue;
     }
@@ -379,6 +366,7 @@ core::Result<std::uint16_t> HttpServer::bind() {
 
 void HttpServer::serve() {
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  impl_->websockets.start_keepalive();
   for (int i = 0; i < impl_->options.io_threads; ++i) {
     impl_->threads.emplace_back([this] { impl_->io.run(); });
   }
@@ -396,11 +384,13 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
     impl_->acceptor.close(ec);
   });
   auto deadline = std::chrono::steady_clock::now() + grace;
-  impl_->close_websockets();
+  impl_->websockets.close_all(close_code::kServiceRestart, kRestarting,
+                              impl_->options.websocket_close_spread);
   while ((impl_->in_flight.load() > 0 || websocket_count() > 0) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  impl_->websockets.stop_keepalive();
   impl_->io.stop();
   for (std::thread& thread : impl_->threads) {
     if (thread.joinable()) {
@@ -412,10 +402,7 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
 
 bool HttpServer::draining() const { return impl_->stopping.load(); }
 
-std::size_t HttpServer::websocket_count() const {
-  std::lock_guard lock(impl_->websockets_mutex);
-  return impl_->websockets.size();
-}
+std::size_t HttpServer::websocket_count() const { return impl_->websockets.size(); }
 
 void HttpServer::wait_for_signal(std::chrono::milliseconds grace) {
   asio::io_context signals_io;

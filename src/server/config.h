@@ -21,6 +21,9 @@ struct Config {
   int worker_threads = 64;
   std::int64_t max_upload_bytes = core::kDefaultMaxUploadBytes;
   bool empty_list_no_content = true;
+  // WebSocket silence after which the server pings (and hangs up after as long again). Below a
+  // proxy's or load balancer's idle timeout; 60 s AWS ALB, 60 s nginx by default.
+  int websocket_ping_seconds = 15;
   // The built web client (web/dist of the repository, after npm run build).
   std::string web_dir = "web/dist";
   // Where the search index lives: "" (groonga://<data>/search), groonga://PATH, or off.

@@ -177,6 +177,7 @@ int serve(Config config) {
            segments[1] == "rooms" && segments[3] == "files";
   };
   options.worker_threads = config.worker_threads;
+  options.websocket_ping_after = std::chrono::seconds(config.websocket_ping_seconds);
   // Headroom for the multipart framing around the largest allowed file.
   constexpr std::size_t kMultipartOverheadBytes = std::size_t{64} * 1024;
   options.max_upload_body_bytes =
@@ -393,6 +394,11 @@ int run(int argc, char** argv) {
   serve->add_option("--max-upload-bytes", config.max_upload_bytes, "Largest file upload")
       ->envname("KAIWA_MAX_UPLOAD_BYTES")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
+  serve
+      ->add_option("--ws-ping-seconds", config.websocket_ping_seconds,
+                   "WebSocket silence before a ping; as long again without a word closes")
+      ->envname("KAIWA_WS_PING_SECONDS")
+      ->check(CLI::Range(1, 3600));
   serve->add_flag("!--empty-lists-as-json", config.empty_list_no_content,
                   "Answer empty lists with [] instead of Chatwork's 204");
   serve->add_option("--web-dir", config.web_dir, "Directory of the built web client")
