@@ -8,6 +8,9 @@ import type { Strings } from './i18n';
 import { parseNotation } from './notation/parse';
 import { renderNodes, type RenderContext } from './notation/render';
 import type { Store, Timeline as TimelineState } from './store';
+import { tasksOf } from './tasks/model';
+import { taskStrings } from './tasks/strings';
+import { TaskDialog } from './tasks/TaskDialog';
 
 const kNearTop = 400;
 const kNearBottom = 120;
@@ -22,7 +25,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
   const shown = useRef<{ generation: number; first?: string; last?: string; loading: boolean }>({ generation: -1, loading: true });
 
   const ctx: RenderContext = useMemo(
-    () => ({ t, person: (id) => store.state.people.get(id), formatTime: (u) => formatDateTime(u, lang), meId: me?.account_id }),
+    () => ({ t, person: (id) => store.state.people.get(id), formatTime: (u) => formatDateTime(u, lang), meId: me?.account_id, lang }),
     [t, lang, me, store.state.people],
   );
 
@@ -92,6 +95,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
       <ol class="messages" role="log" aria-live="polite" aria-relevant="additions">
         {items}
       </ol>
+      <TaskDialog store={store} t={t} />
     </div>
   );
 }
@@ -131,6 +135,9 @@ function MessageItem({ store, t, m, ctx, grouped, room }: { store: Store; t: Str
             </button>
             <button type="button" class="action" onClick={quote}>
               {t.quote}
+            </button>
+            <button type="button" class="action" onClick={() => tasksOf(store).openDialog(room.room_id, m)}>
+              {taskStrings[lang].taskAction}
             </button>
             {own && (
               <button type="button" class="action" onClick={() => store.startEdit(m)}>

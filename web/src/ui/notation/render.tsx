@@ -2,7 +2,8 @@
 // is ever parsed as HTML.
 import type { ComponentChildren } from 'preact';
 import type { Account } from '../../api/types';
-import type { Strings } from '../i18n';
+import type { Lang, Strings } from '../i18n';
+import { TaskCard } from '../tasks/TaskCard';
 import { Avatar } from '../Avatar';
 import type { Node } from './parse';
 
@@ -11,6 +12,7 @@ export interface RenderContext {
   person: (id: number) => Account | undefined;
   formatTime: (unix: number) => string;
   meId: number | undefined;
+  lang?: Lang;
 }
 
 function nameOf(ctx: RenderContext, id: number): string {
@@ -88,9 +90,9 @@ function renderNode(n: Node, ctx: RenderContext, key: number): ComponentChildren
       return ctx.t.dtext[n.key] ?? n.key;
     case 'task':
       return (
-        <span key={key} class="task-card">
+        <TaskCard key={key} n={n} ctx={ctx}>
           {renderNodes(n.children, ctx)}
-        </span>
+        </TaskCard>
       );
     case 'file':
       return (
