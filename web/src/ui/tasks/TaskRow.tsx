@@ -21,6 +21,8 @@ export function TaskRow({ store, t, tt, model, task, where }: { store: Store; t:
     return text.length > 80 ? `${text.slice(0, 80)}…` : text;
   }, [nodes]);
   const done = task.status === 'done';
+  // While the change is on its way, the checkbox shows what was asked for.
+  const checked = (model.busy.get(task.task_id) ?? task.status) === 'done';
   const state = dueState(task);
   const due = formatDue(task, lang);
   const busy = model.busy.has(task.task_id);
@@ -36,13 +38,10 @@ export function TaskRow({ store, t, tt, model, task, where }: { store: Store; t:
           <input
             type="checkbox"
             class="task-check"
-            checked={done}
+            checked={checked}
             disabled={busy}
             aria-label={done ? tt.reopen(plain) : tt.markDone(plain)}
-            onChange={(e) => {
-              e.currentTarget.checked = done; // the list moves it once the server agrees
-              void model.setStatus(task, done ? 'open' : 'done');
-            }}
+            onChange={() => void model.setStatus(task, done ? 'open' : 'done')}
           />
         ) : (
           <span class={`task-state-icon${done ? ' task-state-icon-done' : ''}`} role="img" aria-label={done ? tt.statusDone : tt.statusOpen} />

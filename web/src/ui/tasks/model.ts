@@ -28,7 +28,7 @@ export class TasksModel {
   openCount: number | null = null;
   private countSeq = 0;
   // Tasks whose status is being changed, and the last change's result (for the undo line).
-  busy = new Set<number>();
+  busy = new Map<number, TaskStatus>(); // task id → the status asked for
   notice: { kind: 'markedDone' | 'reopened'; task: Task } | null = null;
   changeError: { taskId: number; kind: 'changeFailed' | 'notAllowed' } | null = null;
   // The message a task is being made from (the timeline's "Task" action).
@@ -108,7 +108,7 @@ export class TasksModel {
 
   async setStatus(task: Task, status: TaskStatus, undo = false): Promise<boolean> {
     if (this.busy.has(task.task_id)) return false;
-    this.busy.add(task.task_id);
+    this.busy.set(task.task_id, status);
     this.changeError = null;
     this.store.changed();
     try {
