@@ -198,7 +198,9 @@ describe('tasks', () => {
     const aliceDone = taskRow(roomTasks, 'revised quote');
     await aliceDone.waitFor();
     assert.ok(await aliceDone.getByRole('checkbox').isChecked(), 'shown done; Alice assigned it, so she may reopen it');
-    await pageA.page.locator('.messages .task-card-done', { hasText: 'revised quote' }).waitFor({ timeout: 5000 });
+    // In the timeline: the "task added" card now shows it done, and a "task done" notice follows.
+    await pageA.page.waitForFunction(() => [...document.querySelectorAll('.messages .task-card-done')].filter((c) => c.textContent.includes('revised quote')).length === 2, null, { timeout: 5000 });
+    assert.match(await pageA.page.locator('.messages .info-box', { hasText: 'revised quote' }).last().locator('.info-title').textContent(), /Task completed/);
   });
 
   it('reopens from Done', async () => {
@@ -229,7 +231,7 @@ describe('tasks', () => {
     assert.equal(await taskRow(tab, '先方への請求書').getByRole('checkbox').count(), 1, 'his own task has a checkbox');
     await tab.getByRole('button', { name: 'タスクを追加' }).click();
     const form = tab.locator('form.task-form');
-    await form.getByLabel('タスク内容').fill('見積書のレビュー [To:0] <i>お願いします</i>');
+    await form.getByLabel('タスク内容').fill('見積書のレビュー <i>お願いします</i>');
     await form.getByRole('checkbox', { name: 'Alice Tanaka' }).check();
     await form.getByLabel('期限日').fill(day(0).value);
     await form.getByLabel('時刻（任意）').fill('18:00');

@@ -25,8 +25,8 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
   const shown = useRef<{ generation: number; first?: string; last?: string; loading: boolean }>({ generation: -1, loading: true });
 
   const ctx: RenderContext = useMemo(
-    () => ({ t, person: (id) => store.state.people.get(id), formatTime: (u) => formatDateTime(u, lang), meId: me?.account_id, lang }),
-    [t, lang, me, store.state.people],
+    () => ({ t, person: (id) => store.state.people.get(id), formatTime: (u) => formatDateTime(u, lang), meId: me?.account_id, lang, taskStatus: (id) => tasksOf(store).statusOf(room.room_id, id) }),
+    [t, lang, me, store.state.people, room.room_id],
   );
 
   const maybeLoadOlder = () => {
@@ -100,8 +100,9 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
   );
 }
 
-function MessageItem({ store, t, m, ctx, grouped, room }: { store: Store; t: Strings; m: Message; ctx: RenderContext; grouped: boolean; room: Room }) {
+function MessageItem({ store, t, m, ctx: roomCtx, grouped, room }: { store: Store; t: Strings; m: Message; ctx: RenderContext; grouped: boolean; room: Room }) {
   const nodes = useMemo(() => parseNotation(m.body), [m.body]);
+  const ctx = useMemo(() => ({ ...roomCtx, messageId: m.message_id }), [roomCtx, m.message_id]);
   const { lang, me } = store.state;
   const own = m.account.account_id === me?.account_id;
   const canPost = room.role !== 'readonly';

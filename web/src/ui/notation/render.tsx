@@ -13,6 +13,9 @@ export interface RenderContext {
   formatTime: (unix: number) => string;
   meId: number | undefined;
   lang?: Lang;
+  // The message being rendered, and the current status of the task it announces (if known).
+  messageId?: string;
+  taskStatus?: (messageId: string) => 'open' | 'done' | undefined;
 }
 
 function nameOf(ctx: RenderContext, id: number): string {

@@ -12,12 +12,14 @@ type TaskNode = Extract<Node, { kind: 'task' }>;
 export function TaskCard({ n, ctx, children }: { n: TaskNode; ctx: RenderContext; children: ComponentChildren }) {
   const lang = ctx.lang ?? 'en';
   const tt = taskStrings[lang];
-  const done = n.status === 'done';
+  // A "task added" notice shows the task as it is now; otherwise as it was when posted.
+  const status = (ctx.messageId && ctx.taskStatus?.(ctx.messageId)) || n.status;
+  const done = status === 'done';
   const assignee = n.assigneeId !== undefined ? (ctx.person(n.assigneeId) ?? { account_id: n.assigneeId, name: `#${n.assigneeId}`, avatar_image_url: '' }) : undefined;
   const due = n.limitTime && n.limitType && n.limitType !== 'none' ? formatDue({ limit_time: n.limitTime, limit_type: n.limitType }, lang) : '';
   return (
     <div class={`task-card${done ? ' task-card-done' : ''}`}>
-      {n.status && (
+      {status && (
         <span class={`task-state-icon${done ? ' task-state-icon-done' : ''}`} role="img" aria-label={`${tt.taskCard}: ${done ? tt.statusDone : tt.statusOpen}`} />
       )}
       <div class="task-card-main">

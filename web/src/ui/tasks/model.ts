@@ -81,6 +81,17 @@ export class TasksModel {
     return tasks.map((t) => fromRoomTask(t, roomId));
   }
 
+  // The current status of the task a message announced (its "task added" notice), for the card
+  // in the timeline. Reads the room's lists the first time a card asks.
+  statusOf(roomId: number, messageId: string): TaskStatus | undefined {
+    const keys = [roomKey(roomId, 'open', 'all'), roomKey(roomId, 'done', 'all')];
+    if (keys.some((k) => !this.lists.has(k))) queueMicrotask(() => keys.forEach((k) => this.ensure(k)));
+    for (const [i, key] of keys.entries()) {
+      if (this.list(key).items.some((t) => t.message_id === messageId)) return i === 0 ? 'open' : 'done';
+    }
+    return undefined;
+  }
+
   ensureCount(): void {
     if (this.openCount === null && this.countSeq === 0) void this.loadCount();
   }
