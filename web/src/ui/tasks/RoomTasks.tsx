@@ -77,7 +77,7 @@ export function RoomTasks({ store, t, room }: { store: Store; t: Strings; room: 
             roomId={room.room_id}
             idPrefix="room-task"
             autoFocus
-            initialAssignees={room.type === 'direct' || room.type === 'my' ? [store.state.me!.account_id] : []}
+            initialAssignees={room.type === 'my' ? [store.state.me!.account_id] : []}
             onCreated={(n) => {
               setAdding(false);
               setCreated(n);
