@@ -196,6 +196,12 @@ export class TasksModel {
         // Leaving a room drops the tasks assigned there; deleting one drops all of its tasks.
         if (roomId !== null && (d.account_id === meId || ev.type === 'room_deleted')) this.markDirty(roomId);
         break;
+      case 'resync':
+        // Events were missed (the store re-reads everything): so do the lists and the count.
+        for (const key of this.lists.keys()) this.dirty.add(key);
+        this.countDirty = true;
+        this.schedule();
+        break;
       case 'room_updated':
         // A renamed room: My Tasks shows room names.
         for (const key of this.lists.keys()) if (key.startsWith('my:')) this.dirty.add(key);
