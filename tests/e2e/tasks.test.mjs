@@ -243,6 +243,16 @@ describe('tasks', () => {
     assert.equal(await added.getByRole('checkbox').count(), 1, 'Ken assigned it, so he may change it');
     await sleep(150);
     await shot(page, 'room-tasks-ja-desktop');
+    // Only the tasks Ken assigned (assigned_by_account_id), then only his own (account_id).
+    const filter = tab.getByRole('combobox', { name: '表示するタスク' });
+    await filter.selectOption('byMe');
+    await taskRow(tab, '議事録').waitFor({ state: 'detached', timeout: 5000 });
+    await taskRow(tab, 'Book the meeting room').waitFor({ timeout: 5000 });
+    assert.deepEqual((await tab.locator('.task-body').allTextContents()).sort(), ['Book the meeting room for Friday', '見積書のレビュー <i>お願いします</i>']);
+    await filter.selectOption('mine');
+    await taskRow(tab, '議事録').waitFor({ timeout: 5000 });
+    assert.equal(await taskRow(tab, 'Book the meeting room').count(), 0);
+    await filter.selectOption('all');
     // Alice's badge: her open tasks went up live.
     await waitBadge(pageA.page, 3);
   });
@@ -271,6 +281,12 @@ describe('tasks', () => {
     await taskRow(myTasks(p.page), '先方への請求書').waitFor();
     await sleep(150);
     await shot(p.page, 'tasks-ja-phone');
+    await taskRow(myTasks(p.page), '議事録').getByRole('button', { name: '営業チーム Sales で開く' }).click();
+    await kenMessage(p.page).waitFor();
+    await p.page.locator('.panel-tabs').getByRole('button', { name: 'タスク', exact: true }).click();
+    await taskRow(p.page.getByTestId('room-tasks'), '議事録').waitFor();
+    await sleep(150);
+    await shot(p.page, 'room-tasks-ja-phone');
     await p.context.close();
     assert.ok(desktop.width > phone.width);
   });

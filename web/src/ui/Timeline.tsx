@@ -114,7 +114,7 @@ function MessageItem({ store, t, m, ctx: roomCtx, grouped, room }: { store: Stor
     if (window.confirm(t.confirmDelete)) void store.remove(m);
   };
   return (
-    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}`} data-message-id={m.message_id}>
+    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}${tasksOf(store).dialog?.message.message_id === m.message_id ? ' message-tasking' : ''}`} data-message-id={m.message_id}>
       <article aria-label={`${author.name} ${formatDateTime(m.send_time, lang)}`}>
         <div class="message-gutter">{grouped ? <span class="message-time-inline">{formatShortClock(m.send_time)}</span> : <Avatar account={author} />}</div>
         <div class="message-main">

@@ -24,10 +24,17 @@ export function TaskDialog({ store }: { store: Store; t: Strings }) {
     el.querySelector<HTMLTextAreaElement>('textarea')?.focus();
     return () => {
       if (el.open) el.close();
-      const back = returnTo.current;
-      if (back && back.isConnected) back.focus();
     };
   }, [visible, open?.message.message_id]);
+
+  // Focus goes back to the message's Task action (its message keeps its actions shown while the
+  // dialog is open, so the button can take focus), then the dialog goes.
+  const close = () => {
+    ref.current?.close();
+    const back = returnTo.current;
+    if (back && back.isConnected) back.focus();
+    model.closeDialog();
+  };
 
   if (!visible || !open) return null;
   const author = open.message.account.account_id;
@@ -40,11 +47,11 @@ export function TaskDialog({ store }: { store: Store; t: Strings }) {
       aria-labelledby="task-dialog-title"
       onCancel={(e) => {
         e.preventDefault();
-        model.closeDialog();
+        close();
       }}
       onClick={(e) => {
         // A click on the backdrop (the dialog element itself, outside its box) closes it.
-        if (e.target === ref.current) model.closeDialog();
+        if (e.target === ref.current) close();
       }}
     >
       <div class="task-dialog-box">
@@ -52,7 +59,7 @@ export function TaskDialog({ store }: { store: Store; t: Strings }) {
           <h2 class="task-dialog-title" id="task-dialog-title">
             {tt.taskFromMessage}
           </h2>
-          <button type="button" class="icon-button" aria-label={tt.close} onClick={() => model.closeDialog()}>
+          <button type="button" class="icon-button" aria-label={tt.close} onClick={close}>
             <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
               <path d="M5 5l10 10M15 5L5 15" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
             </svg>
@@ -67,8 +74,8 @@ export function TaskDialog({ store }: { store: Store; t: Strings }) {
           idPrefix="task-dialog"
           initialBody={open.message.body}
           initialAssignees={initialAssignees}
-          onCreated={() => model.closeDialog()}
-          onCancel={() => model.closeDialog()}
+          onCreated={close}
+          onCancel={close}
         />
       </div>
     </dialog>
