@@ -15,6 +15,8 @@ command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy wrk curl nats-server libnats-dev)
+  # The fuzz targets (tests/fuzz) are built by clang with libFuzzer, which libclang-rt ships.
+  packages+=(clang libclang-rt-14-dev)
   # The web client's browser tests drive Debian's chromium (playwright-core, no bundled browser);
   # the CJK font makes the Japanese screenshots legible.
   packages+=(chromium fonts-noto-cjk)

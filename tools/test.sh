@@ -18,6 +18,9 @@ cmake --preset dev >/dev/null
 cmake --build --preset dev
 ctest --preset dev --label-regex unit
 
+# Every parser of untrusted input under libFuzzer (clang, ASan/UBSan), seeded from the repo.
+FUZZ_SECONDS=30 tools/fuzz.sh
+
 (cd tests/api && npm ci --no-audit --no-fund --loglevel=error)
 KAIWA_BIN="$PWD/build/kaiwa" node --test --test-concurrency=1 tests/api/
 # The same suite against the sanitized server: a memory error aborts it, failing the tests.

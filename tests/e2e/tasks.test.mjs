@@ -222,8 +222,9 @@ describe('tasks', () => {
   it('adds a task in the room tab, and links My Tasks to the room', async () => {
     const { page } = pageB;
     await taskRow(myTasks(page), '議事録').getByRole('button', { name: '営業チーム Sales で開く' }).click();
-    await kenMessage(page).waitFor();
-    assert.ok(page.url().endsWith(`/rooms/${room}`));
+    // The room opens at the task's notice, highlighted.
+    await page.locator('.messages li.message-focus', { hasText: '議事録を共有する' }).waitFor();
+    assert.match(page.url(), new RegExp(`/rooms/${room}\\?message=\\d+$`));
     await page.locator('.panel-tabs').getByRole('button', { name: 'タスク', exact: true }).click();
     const tab = page.getByTestId('room-tasks');
     await taskRow(tab, '議事録').waitFor();

@@ -1,12 +1,17 @@
 // The open room's messages: day separators, the "new messages" marker, author grouping, scroll
 // back through history (loads older pages near the top), and staying at the bottom for new ones.
+// Opened at a message (search, a reply's link): centred and highlighted, newer pages load near
+// the bottom until the latest.
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { Message, Room } from '../api/types';
 import { Avatar } from './Avatar';
 import { dayKey, formatClock, formatDateTime, formatDay, formatShortClock } from './format';
 import type { Strings } from './i18n';
+import { compareIds } from './ids';
 import { parseNotation } from './notation/parse';
 import { renderNodes, type RenderContext } from './notation/render';
+import './search/jump.css';
+import { strings as searchStrings } from './search/strings';
 import type { Store, Timeline as TimelineState } from './store';
 import { tasksOf } from './tasks/model';
 import { taskStrings } from './tasks/strings';
@@ -22,16 +27,29 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
   const scroller = useRef<HTMLDivElement>(null);
   // Distance from the bottom, measured on every scroll: how to keep the view when content changes.
   const fromBottom = useRef(0);
-  const shown = useRef<{ generation: number; first?: string; last?: string; loading: boolean }>({ generation: -1, loading: true });
+  const shown = useRef<{ generation: number; first?: string; last?: string; loading: boolean; hasMoreAfter: boolean }>({ generation: -1, loading: true, hasMoreAfter: false });
+  const st = searchStrings[lang];
 
   const ctx: RenderContext = useMemo(
-    () => ({ t, person: (id) => store.state.people.get(id), formatTime: (u) => formatDateTime(u, lang), meId: me?.account_id, lang, taskStatus: (id) => tasksOf(store).statusOf(room.room_id, id) }),
-    [t, lang, me, store.state.people, room.room_id],
+    () => ({
+      t,
+      person: (id) => store.state.people.get(id),
+      formatTime: (u) => formatDateTime(u, lang),
+      meId: me?.account_id,
+      openMessage: { can: (roomId) => !!store.room(roomId), open: (roomId, messageId) => void store.openMessage(roomId, messageId), label: st.openReplied },
+      lang,
+      taskStatus: (id) => tasksOf(store).statusOf(room.room_id, id),
+    }),
+    [t, lang, me, store.state.people, store.state.rooms, room.room_id],
   );
 
   const maybeLoadOlder = () => {
     const el = scroller.current;
     if (el && el.scrollTop < kNearTop && timeline.hasMoreBefore && !timeline.loadingOlder && !timeline.loading) void store.loadOlder();
+  };
+  const maybeLoadNewer = () => {
+    const el = scroller.current;
+    if (el && el.scrollHeight - el.clientHeight - el.scrollTop < kNearTop && timeline.hasMoreAfter && !timeline.loadingNewer && !timeline.loading) void store.loadNewer();
   };
 
   useLayoutEffect(() => {
@@ -40,7 +58,17 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     const first = timeline.messages[0]?.message_id;
     const last = timeline.messages[timeline.messages.length - 1]?.message_id;
     const prev = shown.current;
-    if (prev.generation !== timeline.generation || (prev.loading && !timeline.loading)) {
+    // The message opened at, or (deleted since) the one after where it was.
+    const focusId = timeline.focusId;
+    const anchor = focusId ? (timeline.messages.find((m) => m.message_id === focusId) ?? timeline.messages.find((m) => compareIds(m.message_id, focusId) > 0)) : undefined;
+    const focus = anchor ? el.querySelector(`[data-message-id="${anchor.message_id}"]`) : null;
+    if ((prev.generation !== timeline.generation || (prev.loading && !timeline.loading)) && focus instanceof HTMLElement) {
+      // Opened at a message: centre it, and take the focus there for a screen reader.
+      const box = el.getBoundingClientRect();
+      const item = focus.getBoundingClientRect();
+      el.scrollTop = Math.max(0, el.scrollTop + item.top - box.top - Math.max(0, (el.clientHeight - item.height) / 2));
+      if (anchor?.message_id === focusId) focus.focus({ preventScroll: true });
+    } else if (prev.generation !== timeline.generation || (prev.loading && !timeline.loading)) {
       // A room just opened: show the first unread, or the end.
       const marker = el.querySelector('.new-marker');
       if (marker instanceof HTMLElement) el.scrollTop = Math.max(0, marker.offsetTop - 48);
@@ -48,12 +76,14 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     } else if (first !== prev.first && last === prev.last) {
       // Older messages came in above: keep what the reader sees where it was.
       el.scrollTop = el.scrollHeight - el.clientHeight - fromBottom.current;
-    } else if (last !== prev.last && fromBottom.current < kNearBottom) {
+    } else if (last !== prev.last && fromBottom.current < kNearBottom && !prev.hasMoreAfter) {
+      // A new message at the end (newer pages of an older part stay below: the view stays put).
       el.scrollTop = el.scrollHeight;
     }
     fromBottom.current = el.scrollHeight - el.clientHeight - el.scrollTop;
-    shown.current = { generation: timeline.generation, first, last, loading: timeline.loading };
+    shown.current = { generation: timeline.generation, first, last, loading: timeline.loading, hasMoreAfter: timeline.hasMoreAfter };
     maybeLoadOlder();
+    maybeLoadNewer();
   });
 
   const onScroll = () => {
@@ -61,6 +91,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     if (!el) return;
     fromBottom.current = el.scrollHeight - el.clientHeight - el.scrollTop;
     maybeLoadOlder();
+    maybeLoadNewer();
   };
 
   const items: preact.ComponentChildren[] = [];
@@ -83,7 +114,8 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
       );
     }
     const grouped = !!prev && !newDay && !isMarker && prev.account.account_id === m.account.account_id && m.send_time - prev.send_time < kGroupSeconds;
-    items.push(<MessageItem key={m.message_id} store={store} t={t} m={m} ctx={ctx} grouped={grouped} room={room} />);
+    const focused = m.message_id === timeline.focusId;
+    items.push(<MessageItem key={m.message_id} store={store} t={t} m={m} ctx={ctx} grouped={grouped && !focused} room={room} focus={focused ? timeline.generation % 2 : undefined} />);
     prev = m;
   }
 
@@ -92,15 +124,32 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
       {timeline.loading && <p class="timeline-note">{t.loading}</p>}
       {!timeline.loading && !timeline.hasMoreBefore && <p class="timeline-note timeline-start">{t.startOfRoom}</p>}
       {timeline.loadingOlder && <p class="timeline-note">{t.loadingOlder}</p>}
+      {!timeline.loading && timeline.focusMissing && (
+        <p class="timeline-note timeline-missing" role="status">
+          {st.messageMissing}
+        </p>
+      )}
       <ol class="messages" role="log" aria-live="polite" aria-relevant="additions">
         {items}
       </ol>
+      {timeline.loadingNewer && <p class="timeline-note">{st.loadingNewer}</p>}
+      {!timeline.loading && timeline.hasMoreAfter && (
+        <div class="jump-latest-bar">
+          <button type="button" class="button jump-latest" onClick={() => void store.selectRoom(room.room_id)}>
+            <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+              <path d="M10 4v11M5 10.5l5 5 5-5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+            {st.jumpLatest}
+          </button>
+        </div>
+      )}
       <TaskDialog store={store} t={t} />
     </div>
   );
 }
 
-function MessageItem({ store, t, m, ctx: roomCtx, grouped, room }: { store: Store; t: Strings; m: Message; ctx: RenderContext; grouped: boolean; room: Room }) {
+// `focus`: the message the timeline was opened at (0 or 1 alternates, so opening it again replays the highlight).
+function MessageItem({ store, t, m, ctx: roomCtx, grouped, room, focus }: { store: Store; t: Strings; m: Message; ctx: RenderContext; grouped: boolean; room: Room; focus?: number }) {
   const nodes = useMemo(() => parseNotation(m.body), [m.body]);
   const ctx = useMemo(() => ({ ...roomCtx, messageId: m.message_id }), [roomCtx, m.message_id]);
   const { lang, me } = store.state;
@@ -114,7 +163,7 @@ function MessageItem({ store, t, m, ctx: roomCtx, grouped, room }: { store: Stor
     if (window.confirm(t.confirmDelete)) void store.remove(m);
   };
   return (
-    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}${tasksOf(store).dialog?.message.message_id === m.message_id ? ' message-tasking' : ''}`} data-message-id={m.message_id}>
+    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}${focus !== undefined ? ` message-focus message-focus-${focus}` : ''}${tasksOf(store).dialog?.message.message_id === m.message_id ? ' message-tasking' : ''}`} data-message-id={m.message_id} tabIndex={focus !== undefined ? -1 : undefined}>
       <article aria-label={`${author.name} ${formatDateTime(m.send_time, lang)}`}>
         <div class="message-gutter">{grouped ? <span class="message-time-inline">{formatShortClock(m.send_time)}</span> : <Avatar account={author} />}</div>
         <div class="message-main">

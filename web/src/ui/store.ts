@@ -14,10 +14,15 @@ export interface Timeline {
   hasMoreAfter: boolean;
   loading: boolean;
   loadingOlder: boolean;
+  loadingNewer?: boolean;
   // The first unread message when the room was opened (the "new messages" marker goes above it).
   markerId?: string;
   // Bumped when the view should jump (room opened, reloaded); scroll-keeping otherwise.
   generation: number;
+  // Opened at this message (a search hit, a reply's link): shown centred and highlighted.
+  focusId?: string;
+  // The message asked for is gone (deleted, or not in this room): the window is around where it was.
+  focusMissing?: boolean;
 }
 
 // The main area's page. 'chat' is the room list with the open room; the others are pages of
@@ -42,6 +47,9 @@ export interface State {
   editing: Message | null;
   draft: { roomId: number; text: string; version: number } | null;
 }
+
+// Messages loaded each way around a message opened from search (and per newer page).
+const kWindow = 30;
 
 export class Store {
   readonly api = new KaiwaApi();
@@ -95,8 +103,11 @@ export class Store {
   showView(view: View, search = '', push = true): void {
     if (view === 'chat') {
       const id = this.state.roomId;
-      const path = id === null ? '/' : `/rooms/${id}`;
-      if (push && location.pathname !== path) history.pushState(null, '', path);
+      const t = this.state.timeline;
+      // Back to a room still showing an older part (opened at a message): the address says where.
+      const at = t && t.roomId === id && t.focusId && t.hasMoreAfter ? `?message=${t.focusId}` : '';
+      const path = id === null ? '/' : `/rooms/${id}${at}`;
+      if (push && location.pathname + location.search !== path) history.pushState(null, '', path);
       this.set({ view });
       if (id !== null) this.scheduleRefresh(id, 0);
       return;
@@ -130,7 +141,9 @@ export class Store {
       const view = viewFromPath();
       if (view !== 'chat') return this.set({ view });
       const id = roomFromPath();
-      if (id !== this.state.roomId) void this.selectRoom(id, false);
+      const messageId = messageFromPath();
+      if (id !== null && messageId !== null && (id !== this.state.roomId || messageId !== this.state.timeline?.focusId)) void this.openMessage(id, messageId, false);
+      else if (id !== this.state.roomId || (messageId === null && this.state.timeline?.hasMoreAfter)) void this.selectRoom(id, false);
       else this.showView('chat', '', false);
     });
     try {
@@ -176,7 +189,9 @@ export class Store {
     const view = viewFromPath();
     if (view !== 'chat') return this.set({ view });
     const wanted = roomFromPath();
-    if (wanted !== null && rooms.some((r) => r.room_id === wanted)) await this.selectRoom(wanted, false);
+    const wantedMessage = messageFromPath();
+    if (wanted !== null && wantedMessage !== null && rooms.some((r) => r.room_id === wanted)) await this.openMessage(wanted, wantedMessage, false);
+    else if (wanted !== null && rooms.some((r) => r.room_id === wanted)) await this.selectRoom(wanted, false);
     else if (wanted !== null) history.replaceState(null, '', '/');
   }
 
@@ -203,7 +218,10 @@ export class Store {
     this.set({ rooms, members: new Map() });
     const id = this.state.roomId;
     if (id !== null) {
-      if (rooms.some((r) => r.room_id === id)) await this.selectRoom(id, false, true);
+      const t = this.state.timeline;
+      // Still reading an older part of the room (a search hit): stay there.
+      if (rooms.some((r) => r.room_id === id) && t?.roomId === id && t.focusId && t.hasMoreAfter) await this.openMessage(id, t.focusId, false);
+      else if (rooms.some((r) => r.room_id === id)) await this.selectRoom(id, false, true);
       else await this.selectRoom(null);
     }
   }
@@ -219,7 +237,7 @@ export class Store {
   async selectRoom(roomId: number | null, push = true, keepMarker = false): Promise<void> {
     if (push) {
       const path = roomId === null ? '/' : `/rooms/${roomId}`;
-      if (location.pathname !== path) history.pushState(null, '', path);
+      if (location.pathname + location.search !== path) history.pushState(null, '', path);
     }
     if (roomId === null) return this.set({ view: 'chat', roomId: null, timeline: null, editing: null });
     const room = this.room(roomId);
@@ -264,6 +282,88 @@ export class Store {
     }
   }
 
+  // Opens a room at one message (a search hit, a reply's link), however old: a window of history
+  // around it, more loaded as the reader scrolls either way. The address keeps the message
+  // (/rooms/12?message=345) so a reload comes back to it.
+  async openMessage(roomId: number, messageId: string, push = true): Promise<void> {
+    if (push) {
+      const path = `/rooms/${roomId}?message=${messageId}`;
+      if (location.pathname + location.search !== path) history.pushState(null, '', path);
+    }
+    const t = this.state.timeline;
+    if (t && t.roomId === roomId && this.state.roomId === roomId && !t.loading && t.messages.some((m) => m.message_id === messageId)) {
+      // Already on screen (a reply to a message nearby): just go there.
+      this.set({ view: 'chat', timeline: { ...t, focusId: messageId, focusMissing: false, loadingOlder: false, loadingNewer: false, generation: ++this.generation } });
+      return;
+    }
+    const generation = ++this.generation;
+    if (!this.room(roomId)) void this.reloadRooms(); // joined since the list was read
+    this.set({
+      view: 'chat',
+      roomId,
+      editing: this.state.editing && this.state.roomId === roomId ? this.state.editing : null,
+      composerError: null,
+      timeline: { roomId, messages: [], hasMoreBefore: false, hasMoreAfter: false, loading: true, loadingOlder: false, generation, focusId: messageId },
+    });
+    const missing = (e: unknown) => {
+      if (e instanceof ApiError && (e.status === 404 || e.status === 400)) return null;
+      throw e;
+    };
+    try {
+      const [before, found, after] = await Promise.all([
+        this.api.history(roomId, { before: messageId, limit: kWindow }),
+        this.api.message(roomId, messageId).catch(missing),
+        this.api.history(roomId, { after: messageId, limit: kWindow }),
+        this.loadMembers(roomId),
+      ]);
+      if (this.state.timeline?.generation !== generation) return;
+      let messages = before.messages;
+      for (const m of [...(found ? [found] : []), ...after.messages]) messages = upsertSorted(messages, m);
+      this.learnPeople(messages.map((m) => m.account));
+      this.set({ timeline: { roomId, messages, hasMoreBefore: before.has_more_before, hasMoreAfter: after.has_more_after, loading: false, loadingOlder: false, loadingNewer: false, generation, focusId: messageId, focusMissing: !found } });
+      this.scheduleRefresh(roomId, 0);
+    } catch (e) {
+      if (this.state.timeline?.generation !== generation) return;
+      // The room is gone or the id is not a message id: open the room as usual.
+      if (e instanceof ApiError && (e.status === 404 || e.status === 400)) return this.selectRoom(roomId, false);
+      this.set({ timeline: { roomId, messages: [], hasMoreBefore: false, hasMoreAfter: false, loading: false, loadingOlder: false, generation } });
+      if (!isNetworkError(e)) throw e;
+    }
+  }
+
+  // New messages the stream brought while the timeline did not reach the latest: loadNewer asks
+  // again if one came while its page was on the way.
+  private skippedNew = 0;
+
+  // The next page towards the latest, when the timeline was opened at an older message.
+  async loadNewer(): Promise<void> {
+    const t = this.state.timeline;
+    if (!t || t.loading || t.loadingNewer || !t.hasMoreAfter || t.messages.length === 0) return;
+    this.set({ timeline: { ...t, loadingNewer: true } });
+    try {
+      let now = this.state.timeline!;
+      let more = true;
+      for (let round = 0; more && round < 3; round++) {
+        const skipped = this.skippedNew;
+        const page = await this.api.history(t.roomId, { after: now.messages[now.messages.length - 1].message_id, limit: kWindow });
+        const current = this.state.timeline;
+        if (!current || current.generation !== t.generation) return;
+        this.learnPeople(page.messages.map((m) => m.account));
+        let messages = current.messages;
+        for (const m of page.messages) messages = upsertSorted(messages, m);
+        // At the latest; a message the stream had to skip meanwhile may be just past this page.
+        more = !page.has_more_after && this.skippedNew !== skipped;
+        now = { ...current, messages, hasMoreAfter: page.has_more_after || more, loadingNewer: more };
+        this.set({ timeline: now });
+      }
+      if (!now.hasMoreAfter) this.scheduleRefresh(t.roomId, 0); // now the latest is on screen: mark read
+    } catch (e) {
+      const now = this.state.timeline;
+      if (now && now.generation === t.generation) this.set({ timeline: { ...now, loadingNewer: false } });
+      if (!isNetworkError(e)) throw e;
+    }
+  }
+
   private async loadMembers(roomId: number): Promise<void> {
     try {
       const list = await this.api.members(roomId);
@@ -298,6 +398,8 @@ export class Store {
         this.set({ editing: null, composerError: null });
       } else {
         const { message_id } = await this.api.post(roomId, text);
+        // Reading an older part of the room: go to the latest, where the message now is.
+        if (this.state.timeline?.roomId === roomId && this.state.timeline.hasMoreAfter) void this.selectRoom(roomId);
         const me = this.state.me!;
         this.applyMessage(roomId, { message_id, account: me, body: text, send_time: Math.floor(Date.now() / 1000), update_time: 0 }, true);
         this.set({ composerError: null });
@@ -334,6 +436,7 @@ export class Store {
     const t = this.state.timeline;
     if (!t || t.roomId !== roomId || t.loading) return;
     const exists = t.messages.some((x) => x.message_id === m.message_id);
+    if (!exists && isNew && t.hasMoreAfter) this.skippedNew++; // loadNewer brings it in order
     if (!exists && (!isNew || t.hasMoreAfter)) return;
     this.set({ timeline: { ...t, messages: upsertSorted(t.messages, m) } });
   }
@@ -455,7 +558,8 @@ export class Store {
       if (e instanceof ApiError && (e.status === 404 || e.status === 403)) this.removeRoom(roomId);
       return;
     }
-    const viewing = roomId === this.state.roomId && this.state.view === 'chat' && document.visibilityState === 'visible' && this.state.timeline?.loading === false;
+    // Not while an older part of the room is on screen: the reader has not seen the latest yet.
+    const viewing = roomId === this.state.roomId && this.state.view === 'chat' && document.visibilityState === 'visible' && this.state.timeline?.loading === false && !this.state.timeline.hasMoreAfter;
     if (viewing && room.unread_num > 0) {
       try {
         const counts = await this.api.markRead(roomId);
@@ -479,6 +583,12 @@ export function viewFromPath(): View {
 export function roomFromPath(): number | null {
   const m = /^\/rooms\/(\d+)$/.exec(location.pathname);
   return m ? Number(m[1]) : null;
+}
+
+// The message a room's address opens at (/rooms/12?message=345), if any.
+export function messageFromPath(): string | null {
+  const id = new URLSearchParams(location.search).get('message');
+  return id && /^[1-9][0-9]{0,19}$/.test(id) ? id : null;
 }
 
 export function sortRooms(rooms: readonly Room[]): Room[] {

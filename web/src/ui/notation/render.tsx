@@ -12,6 +12,8 @@ export interface RenderContext {
   person: (id: number) => Account | undefined;
   formatTime: (unix: number) => string;
   meId: number | undefined;
+  // Opens a room at a message ([rp to=ROOM-MSG] links there when the reader is in that room).
+  openMessage?: { can: (roomId: number) => boolean; open: (roomId: number, messageId: string) => void; label: (name: string) => string };
   lang?: Lang;
   // The message being rendered, and the current status of the task it announces (if known).
   messageId?: string;
@@ -43,13 +45,34 @@ function renderNode(n: Node, ctx: RenderContext, key: number): ComponentChildren
           {ctx.t.toAll}
         </span>
       );
-    case 'reply':
+    case 'reply': {
+      const link = ctx.openMessage;
+      if (link && n.roomId !== undefined && n.messageId && /^[1-9][0-9]*$/.test(n.messageId) && link.can(n.roomId)) {
+        const { roomId, messageId } = n;
+        return (
+          <a
+            key={key}
+            class={`chip chip-reply chip-link${n.accountId === ctx.meId ? ' chip-me' : ''}`}
+            href={`/rooms/${roomId}?message=${messageId}`}
+            title={link.label(nameOf(ctx, n.accountId))}
+            onClick={(e) => {
+              if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; // a new tab
+              e.preventDefault();
+              link.open(roomId, messageId);
+            }}
+          >
+            <span class="chip-tag">{ctx.t.re}</span>
+            {nameOf(ctx, n.accountId)}
+          </a>
+        );
+      }
       return (
         <span key={key} class={`chip chip-reply${n.accountId === ctx.meId ? ' chip-me' : ''}`}>
           <span class="chip-tag">{ctx.t.re}</span>
           {nameOf(ctx, n.accountId)}
         </span>
       );
+    }
     case 'quote': {
       const author = n.accountId !== undefined ? ctx.person(n.accountId) : undefined;
       return (

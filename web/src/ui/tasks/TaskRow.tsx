@@ -85,11 +85,7 @@ export function TaskRow({ store, t, tt, model, task, where }: { store: Store; t:
   );
 }
 
-// Opens the task's room and brings its message (the "task added" notice) into view if it is loaded.
-export async function openTaskMessage(store: Store, task: Task): Promise<void> {
-  await store.selectRoom(task.room_id);
-  setTimeout(() => {
-    const el = document.querySelector(`.messages [data-message-id="${task.message_id}"]`);
-    if (el instanceof HTMLElement) el.scrollIntoView({ block: 'center' });
-  }, 80);
+// Opens the task's room at its message (the "task added" notice), centred and highlighted.
+export function openTaskMessage(store: Store, task: Task): Promise<void> {
+  return store.openMessage(task.room_id, task.message_id);
 }
