@@ -14,6 +14,7 @@ import { SearchPage } from './search/SearchPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { SignIn } from './SignIn';
 import type { Store, View } from './store';
+import { TasksNavBadge } from './tasks/NavBadge';
 import { TasksPage } from './tasks/TasksPage';
 import { Timeline } from './Timeline';
 
@@ -137,6 +138,7 @@ function MainNav({ store, t }: { store: Store; t: Strings }) {
       {kPages.map((page) => (
         <button key={page} type="button" class={`nav-item nav-item-${page}${view === page ? ' nav-item-on' : ''}`} aria-current={view === page ? 'page' : undefined} onClick={() => store.showView(page)}>
           {t.nav[page]}
+          {page === 'tasks' && <TasksNavBadge store={store} />}
         </button>
       ))}
     </nav>

@@ -13,6 +13,9 @@ import { renderNodes, type RenderContext } from './notation/render';
 import './search/jump.css';
 import { strings as searchStrings } from './search/strings';
 import type { Store, Timeline as TimelineState } from './store';
+import { tasksOf } from './tasks/model';
+import { taskStrings } from './tasks/strings';
+import { TaskDialog } from './tasks/TaskDialog';
 
 const kNearTop = 400;
 const kNearBottom = 120;
@@ -34,8 +37,10 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
       formatTime: (u) => formatDateTime(u, lang),
       meId: me?.account_id,
       openMessage: { can: (roomId) => !!store.room(roomId), open: (roomId, messageId) => void store.openMessage(roomId, messageId), label: st.openReplied },
+      lang,
+      taskStatus: (id) => tasksOf(store).statusOf(room.room_id, id),
     }),
-    [t, lang, me, store.state.people, store.state.rooms],
+    [t, lang, me, store.state.people, store.state.rooms, room.room_id],
   );
 
   const maybeLoadOlder = () => {
@@ -138,13 +143,15 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
           </button>
         </div>
       )}
+      <TaskDialog store={store} t={t} />
     </div>
   );
 }
 
 // `focus`: the message the timeline was opened at (0 or 1 alternates, so opening it again replays the highlight).
-function MessageItem({ store, t, m, ctx, grouped, room, focus }: { store: Store; t: Strings; m: Message; ctx: RenderContext; grouped: boolean; room: Room; focus?: number }) {
+function MessageItem({ store, t, m, ctx: roomCtx, grouped, room, focus }: { store: Store; t: Strings; m: Message; ctx: RenderContext; grouped: boolean; room: Room; focus?: number }) {
   const nodes = useMemo(() => parseNotation(m.body), [m.body]);
+  const ctx = useMemo(() => ({ ...roomCtx, messageId: m.message_id }), [roomCtx, m.message_id]);
   const { lang, me } = store.state;
   const own = m.account.account_id === me?.account_id;
   const canPost = room.role !== 'readonly';
@@ -156,7 +163,7 @@ function MessageItem({ store, t, m, ctx, grouped, room, focus }: { store: Store;
     if (window.confirm(t.confirmDelete)) void store.remove(m);
   };
   return (
-    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}${focus !== undefined ? ` message-focus message-focus-${focus}` : ''}`} data-message-id={m.message_id} tabIndex={focus !== undefined ? -1 : undefined}>
+    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}${focus !== undefined ? ` message-focus message-focus-${focus}` : ''}${tasksOf(store).dialog?.message.message_id === m.message_id ? ' message-tasking' : ''}`} data-message-id={m.message_id} tabIndex={focus !== undefined ? -1 : undefined}>
       <article aria-label={`${author.name} ${formatDateTime(m.send_time, lang)}`}>
         <div class="message-gutter">{grouped ? <span class="message-time-inline">{formatShortClock(m.send_time)}</span> : <Avatar account={author} />}</div>
         <div class="message-main">
@@ -178,6 +185,9 @@ function MessageItem({ store, t, m, ctx, grouped, room, focus }: { store: Store;
             </button>
             <button type="button" class="action" onClick={quote}>
               {t.quote}
+            </button>
+            <button type="button" class="action" onClick={() => tasksOf(store).openDialog(room.room_id, m)}>
+              {taskStrings[lang].taskAction}
             </button>
             {own && (
               <button type="button" class="action" onClick={() => store.startEdit(m)}>

@@ -211,8 +211,9 @@ export class Store {
     this.stream.start();
   }
 
-  // Everything again from REST: after a resync notice.
+  // Everything again from REST: after a resync notice. Features hear it as a 'resync' event.
   async reload(): Promise<void> {
+    for (const fn of this.eventListeners) fn({ pos: 0, type: 'resync', data: {} });
     const rooms = await this.api.rooms();
     this.set({ rooms, members: new Map() });
     const id = this.state.roomId;

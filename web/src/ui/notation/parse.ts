@@ -12,7 +12,7 @@ export type Node =
   | { kind: 'hr' }
   | { kind: 'person'; accountId: number; icon: boolean; name: boolean }
   | { kind: 'dtext'; key: string }
-  | { kind: 'task'; children: Node[] }
+  | { kind: 'task'; children: Node[]; assigneeId?: number; status?: 'open' | 'done'; limitTime?: number; limitType?: 'none' | 'date' | 'time' }
   | { kind: 'file'; fileId: number; children: Node[] }
   | { kind: 'deleted' };
 
@@ -190,8 +190,19 @@ class Parser {
       case 'title':
         // Only meaningful inside [info]; the info case above unwraps it.
         return { kind: 'title', children } as unknown as Node;
-      case 'task':
-        return { kind: 'task', children };
+      case 'task': {
+        // The server's task notices: [task aid=ID st=open|done lt=UNIX ltype=none|date|time].
+        const task: Node = { kind: 'task', children };
+        const aid = intOf(tok.attrs.aid);
+        if (aid !== undefined) task.assigneeId = aid;
+        if (tok.attrs.st === 'open' || tok.attrs.st === 'done') task.status = tok.attrs.st;
+        const lt = intOf(tok.attrs.lt);
+        if (lt !== undefined) task.limitTime = lt;
+        const ltype = tok.attrs.ltype;
+        if (ltype === 'none' || ltype === 'date' || ltype === 'time') task.limitType = ltype;
+        else if (lt !== undefined) task.limitType = lt > 0 ? 'time' : 'none';
+        return task;
+      }
       case 'download': {
         const id = intOf(tok.value);
         return id === undefined ? children : { kind: 'file', fileId: id, children };

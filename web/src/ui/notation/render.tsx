@@ -2,7 +2,8 @@
 // is ever parsed as HTML.
 import type { ComponentChildren } from 'preact';
 import type { Account } from '../../api/types';
-import type { Strings } from '../i18n';
+import type { Lang, Strings } from '../i18n';
+import { TaskCard } from '../tasks/TaskCard';
 import { Avatar } from '../Avatar';
 import type { Node } from './parse';
 
@@ -13,6 +14,10 @@ export interface RenderContext {
   meId: number | undefined;
   // Opens a room at a message ([rp to=ROOM-MSG] links there when the reader is in that room).
   openMessage?: { can: (roomId: number) => boolean; open: (roomId: number, messageId: string) => void; label: (name: string) => string };
+  lang?: Lang;
+  // The message being rendered, and the current status of the task it announces (if known).
+  messageId?: string;
+  taskStatus?: (messageId: string) => 'open' | 'done' | undefined;
 }
 
 function nameOf(ctx: RenderContext, id: number): string {
@@ -111,9 +116,9 @@ function renderNode(n: Node, ctx: RenderContext, key: number): ComponentChildren
       return ctx.t.dtext[n.key] ?? n.key;
     case 'task':
       return (
-        <span key={key} class="task-card">
+        <TaskCard key={key} n={n} ctx={ctx}>
           {renderNodes(n.children, ctx)}
-        </span>
+        </TaskCard>
       );
     case 'file':
       return (
