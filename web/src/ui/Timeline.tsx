@@ -3,9 +3,10 @@
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { Message, Room } from '../api/types';
 import { Avatar } from './Avatar';
+import { FileCard } from './files/FileCard';
 import { dayKey, formatClock, formatDateTime, formatDay, formatShortClock } from './format';
 import type { Strings } from './i18n';
-import { parseNotation } from './notation/parse';
+import { parseNotation, plainText } from './notation/parse';
 import { renderNodes, type RenderContext } from './notation/render';
 import type { Store, Timeline as TimelineState } from './store';
 
@@ -22,8 +23,14 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
   const shown = useRef<{ generation: number; first?: string; last?: string; loading: boolean }>({ generation: -1, loading: true });
 
   const ctx: RenderContext = useMemo(
-    () => ({ t, person: (id) => store.state.people.get(id), formatTime: (u) => formatDateTime(u, lang), meId: me?.account_id }),
-    [t, lang, me, store.state.people],
+    () => ({
+      t,
+      person: (id) => store.state.people.get(id),
+      formatTime: (u) => formatDateTime(u, lang),
+      meId: me?.account_id,
+      file: (n, key) => <FileCard key={key} store={store} roomId={room.room_id} fileId={n.fileId} label={plainText(n.children, (id) => store.nameOf(id))} preview={!!n.preview} />,
+    }),
+    [t, lang, me, store.state.people, room.room_id],
   );
 
   const maybeLoadOlder = () => {
