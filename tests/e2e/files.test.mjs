@@ -164,6 +164,7 @@ describe('files and composer tools', () => {
       const zone = page.locator('[data-testid=drop-zone]');
       await zone.waitFor();
       assert.match(await zone.textContent(), /Drop files/);
+      await shot(page, 'drop-zone-en-desktop');
       const dropped = await page.evaluate(() => {
         const zone = document.querySelector('.timeline');
         // Not cancelled by the page → the browser would open the file instead.
@@ -211,6 +212,7 @@ describe('files and composer tools', () => {
     await page.waitForFunction(() => (document.querySelector('dialog .image-viewer-img')?.naturalWidth ?? 0) > 0);
     assert.ok(await dialog.evaluate((d) => d.open && d.matches(':modal')), 'a modal dialog');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), '閉じる', 'focus moves into the dialog');
+    await shot(page, 'image-viewer-ja-desktop');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('file-thumb')), true, 'focus returns to the preview');
@@ -327,8 +329,9 @@ describe('files and composer tools', () => {
     await tray.getByRole('button', { name: 'Upload' }).click();
     const alert = tray.getByRole('alert');
     await alert.waitFor({ timeout: 20000 });
-    assert.match(await alert.textContent(), /larger than the upload limit \(5 MB/);
+    assert.match(await alert.textContent(), /too large to upload \(the usual limit is 5 MB\)/);
     assert.equal(await tray.getByRole('button', { name: 'Retry' }).count(), 0, 'no retry for a file that cannot fit');
+    await shot(page, 'upload-error-en-desktop');
     await tray.getByRole('button', { name: 'Remove huge-video.mp4' }).click();
     await tray.waitFor({ state: 'detached' });
   });

@@ -1,6 +1,6 @@
 // The open room's messages: day separators, the "new messages" marker, author grouping, scroll
 // back through history (loads older pages near the top), and staying at the bottom for new ones.
-import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { Message, Room } from '../api/types';
 import { Avatar } from './Avatar';
 import { FileCard } from './files/FileCard';
@@ -59,6 +59,19 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     shown.current = { generation: timeline.generation, first, last, loading: timeline.loading };
     maybeLoadOlder();
   });
+
+  // The view got shorter (the composer grew: an upload tray, more lines): a reader at the end
+  // stays at the end.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (fromBottom.current < kNearBottom) el.scrollTop = el.scrollHeight;
+      fromBottom.current = el.scrollHeight - el.clientHeight - el.scrollTop;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   const onScroll = () => {
     const el = scroller.current;
