@@ -52,6 +52,7 @@ describe('files and composer tools', () => {
   let browser;
   let alice;
   let ken;
+  let mina;
   let room;
   let pageA; // Alice, English
   let pageB; // Ken, Japanese
@@ -92,7 +93,7 @@ describe('files and composer tools', () => {
     const { organization_id: org } = await admin(server.dataDir, 'org', 'create', '--name', 'Kaiwa Labs');
     alice = await admin(server.dataDir, 'account', 'create', '--org', org, '--name', 'Alice Tanaka', '--email', 'alice@example.test', '--password', PASSWORD);
     ken = await admin(server.dataDir, 'account', 'create', '--org', org, '--name', '佐藤 健', '--email', 'ken@example.test', '--password', PASSWORD);
-    const mina = await admin(server.dataDir, 'account', 'create', '--org', org, '--name', 'Mina Park', '--email', 'mina@example.test', '--password', PASSWORD);
+    mina = await admin(server.dataDir, 'account', 'create', '--org', org, '--name', 'Mina Park', '--email', 'mina@example.test', '--password', PASSWORD);
     await admin(server.dataDir, 'contact', 'add', alice.account_id, ken.account_id);
     await admin(server.dataDir, 'contact', 'add', alice.account_id, mina.account_id);
     ({ room_id: room } = await v2(server.url, alice.api_token, 'POST', '/rooms', {
@@ -334,6 +335,34 @@ describe('files and composer tools', () => {
     await shot(page, 'upload-error-en-desktop');
     await tray.getByRole('button', { name: 'Remove huge-video.mp4' }).click();
     await tray.waitFor({ state: 'detached' });
+  });
+
+  it('refuses a drop from a read-only member', async () => {
+    await v2(server.url, alice.api_token, 'PUT', `/rooms/${room}/members`, {
+      members_admin_ids: String(alice.account_id), members_member_ids: String(ken.account_id), members_readonly_ids: String(mina.account_id),
+    });
+    const p = await newPage({ locale: 'en-US' });
+    await signIn(p, 'mina@example.test');
+    await explained(p, 'readonly-drop', async () => {
+      const { page } = p;
+      await roomButton(page, room).click();
+      await page.locator('.readonly-note').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Attach files' }).count(), 0);
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['x'], 'x.txt', { type: 'text/plain' }));
+        window.__drop = dt;
+        document.querySelector('.timeline').dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: dt }));
+      });
+      const zone = page.locator('[data-testid=drop-zone]');
+      await zone.waitFor();
+      assert.match(await zone.textContent(), /read this chat but not upload/);
+      const taken = await page.evaluate(() => !document.querySelector('.timeline').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: window.__drop })));
+      assert.ok(taken, 'the browser does not open the dropped file either');
+      await zone.waitFor({ state: 'detached' });
+      assert.equal(await page.locator('[data-testid=upload-tray]').count(), 0);
+    });
+    await p.context.close();
   });
 
   it('shows progress while uploading and cancels an upload (phone)', async () => {

@@ -99,9 +99,12 @@ export function Composer({ store, t, roomTitle }: { store: Store; t: Strings; ro
           <AttachButton store={store} roomId={room.room_id} />
           <span class="composer-tools-spacer" />
           <label class="enter-to-send" title={ft.enterToSendHint}>
-            <input type="checkbox" checked={enterSends} onChange={(e) => setEnterSends(e.currentTarget.checked)} />
+            <input type="checkbox" checked={enterSends} aria-describedby={`enter-hint-${room.room_id}`} onChange={(e) => setEnterSends(e.currentTarget.checked)} />
             <span>{ft.enterToSend}</span>
           </label>
+          <span id={`enter-hint-${room.room_id}`} class="visually-hidden-text">
+            {ft.enterToSendHint}
+          </span>
         </div>
       )}
       <div class="composer-row">

@@ -149,7 +149,7 @@ export function UploadTray({ store, roomId }: { store: Store; roomId: number }) 
       <h2 class="upload-tray-title">{ft.trayTitle(tray.items.length)}</h2>
       <ul class="upload-list">
         {tray.items.map((item) => (
-          <UploadRow key={item.key} item={item} ft={ft} onRemove={() => model.remove(roomId, item.key)} onRetry={() => model.retry(roomId, item.key)} />
+          <UploadRow key={item.key} item={item} ft={ft} queued={tray.running && item.status === 'ready'} onRemove={() => model.remove(roomId, item.key)} onRetry={() => model.retry(roomId, item.key)} />
         ))}
       </ul>
       {!tray.running && waiting && (
@@ -184,7 +184,7 @@ export function UploadTray({ store, roomId }: { store: Store; roomId: number }) 
   );
 }
 
-function UploadRow({ item, ft, onRemove, onRetry }: { item: UploadItem; ft: FilesStrings; onRemove: () => void; onRetry: () => void }) {
+function UploadRow({ item, ft, queued, onRemove, onRetry }: { item: UploadItem; ft: FilesStrings; queued: boolean; onRemove: () => void; onRetry: () => void }) {
   const name = item.file.name;
   const percent = item.total > 0 ? Math.min(100, Math.floor((item.loaded / item.total) * 100)) : 0;
   return (
@@ -193,7 +193,9 @@ function UploadRow({ item, ft, onRemove, onRetry }: { item: UploadItem; ft: File
       <div class="upload-text">
         <div class="upload-line">
           <span class="upload-name">{name}</span>
-          <span class="upload-size">{item.status === 'uploading' ? `${formatSize(item.loaded)} / ${formatSize(item.total)}` : formatSize(item.file.size)}</span>
+          <span class="upload-size">
+            {item.status === 'uploading' ? `${formatSize(item.loaded)} / ${formatSize(item.total)}` : queued ? `${ft.waiting} · ${formatSize(item.file.size)}` : formatSize(item.file.size)}
+          </span>
         </div>
         {item.status === 'uploading' && <progress class="upload-progress" max={100} value={percent} aria-label={ft.progress(name)} />}
         {item.status === 'error' && (
