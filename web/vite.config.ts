@@ -18,6 +18,7 @@ export default defineConfig({
     proxy: {
       '/v2': { target, changeOrigin: false },
       '/kaiwa': { target, changeOrigin: false, ws: true },
+      '/files': { target, changeOrigin: false }, // signed download links
     },
   },
   test: {

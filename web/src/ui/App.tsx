@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { ContactsPage } from './contacts/ContactsPage';
+import { FileDropZone } from './files/Uploads';
 import { strings, type Strings } from './i18n';
 import { LangSwitch } from './LangSwitch';
 import { RoomIcon } from './RoomIcon';
@@ -107,12 +108,12 @@ export function App({ store }: { store: Store }) {
                 <RoomPanelTabs store={store} t={t} />
               </div>
               <div class="room-body">
-                <div class="room-main">
+                <FileDropZone store={store} room={room}>
                   <Timeline store={store} t={t} room={room} title={title} />
                   <div id="composer-area">
                     {room.role === 'readonly' ? <p class="readonly-note">{t.readonly}</p> : <Composer store={store} t={t} roomTitle={title} />}
                   </div>
-                </div>
+                </FileDropZone>
                 <RoomPanel store={store} t={t} room={room} />
               </div>
             </>

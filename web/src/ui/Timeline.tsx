@@ -2,13 +2,14 @@
 // back through history (loads older pages near the top), and staying at the bottom for new ones.
 // Opened at a message (search, a reply's link): centred and highlighted, newer pages load near
 // the bottom until the latest.
-import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { Message, Room } from '../api/types';
 import { Avatar } from './Avatar';
+import { FileCard } from './files/FileCard';
 import { dayKey, formatClock, formatDateTime, formatDay, formatShortClock } from './format';
 import type { Strings } from './i18n';
 import { compareIds } from './ids';
-import { parseNotation } from './notation/parse';
+import { parseNotation, plainText } from './notation/parse';
 import { renderNodes, type RenderContext } from './notation/render';
 import './search/jump.css';
 import { strings as searchStrings } from './search/strings';
@@ -39,6 +40,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
       openMessage: { can: (roomId) => !!store.room(roomId), open: (roomId, messageId) => void store.openMessage(roomId, messageId), label: st.openReplied },
       lang,
       taskStatus: (id) => tasksOf(store).statusOf(room.room_id, id),
+      file: (n, key) => <FileCard key={key} store={store} roomId={room.room_id} fileId={n.fileId} label={plainText(n.children, (id) => store.nameOf(id))} preview={!!n.preview} />,
     }),
     [t, lang, me, store.state.people, store.state.rooms, room.room_id],
   );
@@ -85,6 +87,19 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     maybeLoadOlder();
     maybeLoadNewer();
   });
+
+  // The view got shorter (the composer grew: an upload tray, more lines): a reader at the end
+  // stays at the end.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (fromBottom.current < kNearBottom) el.scrollTop = el.scrollHeight;
+      fromBottom.current = el.scrollHeight - el.clientHeight - el.scrollTop;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   const onScroll = () => {
     const el = scroller.current;

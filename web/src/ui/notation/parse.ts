@@ -13,7 +13,7 @@ export type Node =
   | { kind: 'person'; accountId: number; icon: boolean; name: boolean }
   | { kind: 'dtext'; key: string }
   | { kind: 'task'; children: Node[]; assigneeId?: number; status?: 'open' | 'done'; limitTime?: number; limitType?: 'none' | 'date' | 'time' }
-  | { kind: 'file'; fileId: number; children: Node[] }
+  | { kind: 'file'; fileId: number; children: Node[]; preview?: true }
   | { kind: 'deleted' };
 
 interface Tag {
@@ -55,6 +55,8 @@ function intOf(s: string | undefined): number | undefined {
 
 class Parser {
   private i = 0;
+  // Files a [preview id=N] asked to show as an image (it comes before their [download:N]).
+  private previews = new Set<number>();
   constructor(private readonly tokens: Token[]) {}
 
   // Parses until the close tag of `open` (closed: true) or until a close tag of an enclosing
@@ -143,9 +145,13 @@ class Parser {
         return tok.value ? { kind: 'dtext', key: tok.value } : null;
       case 'deleted':
         return { kind: 'deleted' };
+      case 'preview': {
+        const id = intOf(tok.attrs.id);
+        if (id !== undefined) this.previews.add(id);
+        return SKIP; // marks the file's card (below) as an image
+      }
       case 'qtmeta':
-      case 'preview':
-        return SKIP; // [qtmeta] is read by the quote; a preview needs the file API (later slice).
+        return SKIP; // read by the quote
       case 'code':
         return this.code();
       default:
@@ -205,7 +211,8 @@ class Parser {
       }
       case 'download': {
         const id = intOf(tok.value);
-        return id === undefined ? children : { kind: 'file', fileId: id, children };
+        if (id === undefined) return children;
+        return this.previews.has(id) ? { kind: 'file', fileId: id, children, preview: true } : { kind: 'file', fileId: id, children };
       }
       default:
         return children;

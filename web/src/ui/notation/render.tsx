@@ -18,6 +18,8 @@ export interface RenderContext {
   // The message being rendered, and the current status of the task it announces (if known).
   messageId?: string;
   taskStatus?: (messageId: string) => 'open' | 'done' | undefined;
+  // Draws a file's card ([download:ID]…[/download]); without it the file is its name in bold.
+  file?: (n: Extract<Node, { kind: 'file' }>, key: number) => ComponentChildren;
 }
 
 function nameOf(ctx: RenderContext, id: number): string {
@@ -90,7 +92,7 @@ function renderNode(n: Node, ctx: RenderContext, key: number): ComponentChildren
     }
     case 'info':
       return (
-        <section key={key} class="info-box">
+        <section key={key} class={`info-box${isFileInfo(n) ? ' info-box-file' : ''}`}>
           {n.title && <div class="info-title">{renderNodes(n.title, ctx)}</div>}
           <div class="info-body">{renderNodes(n.children, ctx)}</div>
         </section>
@@ -121,6 +123,7 @@ function renderNode(n: Node, ctx: RenderContext, key: number): ComponentChildren
         </TaskCard>
       );
     case 'file':
+      if (ctx.file) return ctx.file(n, key);
       return (
         <span key={key} class="file-ref">
           {renderNodes(n.children, ctx)}
@@ -133,4 +136,9 @@ function renderNode(n: Node, ctx: RenderContext, key: number): ComponentChildren
         </span>
       );
   }
+}
+
+// The [info] of an upload message ([title][dtext:file_uploaded][/title]…): styled as a file card.
+function isFileInfo(n: Extract<Node, { kind: 'info' }>): boolean {
+  return n.title?.length === 1 && n.title[0].kind === 'dtext' && n.title[0].key === 'file_uploaded';
 }
