@@ -241,6 +241,56 @@ describe('contacts and group chats', () => {
       await sleep(200);
       await shot(pageB.page, 'members-en-desktop');
       await shot(page, 'members-ja-desktop');
+
+      // Copy puts the URL on the clipboard.
+      await pageA.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      await panel.getByRole('button', { name: 'コピー', exact: true }).click();
+      await panel.getByRole('button', { name: 'コピーしました', exact: true }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link.url);
+    });
+  });
+
+  it('edits the room; the other side follows', async () => {
+    const { page } = pageA;
+    await step('edit', async () => {
+      const panel = page.getByTestId('members-panel');
+      await panel.evaluate((el) => el.closest('.room-panel-body').scrollTo(0, 0));
+      await panel.getByRole('button', { name: '編集', exact: true }).click();
+      await panel.getByLabel('チャット名').fill('Release 2.1 リリース');
+      await panel.getByLabel('概要').fill('2.1 の準備');
+      await panel.getByRole('radio', { name: '会議' }).check();
+      await panel.getByRole('button', { name: '保存', exact: true }).click();
+      await panel.getByRole('status').filter({ hasText: '保存しました' }).waitFor();
+      await page.locator('.room-title', { hasText: 'Release 2.1 リリース' }).waitFor({ timeout: 5000 });
+      await pageB.page.locator(`button.room-item[data-room-id="${groupRoom}"]`, { hasText: 'Release 2.1 リリース' }).waitFor({ timeout: 5000 });
+      await pageB.page.getByTestId('members-panel').getByText('2.1 の準備').waitFor({ timeout: 5000 });
+      const room = await v2(server.url, alice.api_token, 'GET', `/rooms/${groupRoom}`);
+      assert.equal(room.description, '2.1 の準備');
+      assert.match(room.icon_path, /\/meeting\.png$/);
+    });
+  });
+
+  it('removes a member, lets a member leave, and deletes the room', async () => {
+    const { page } = pageA;
+    await step('leave', async () => {
+      const panel = page.getByTestId('members-panel');
+      const panelB = pageB.page.getByTestId('members-panel');
+      page.once('dialog', (d) => d.accept());
+      await panel.getByRole('button', { name: '山田 花子 さんをチャットから外す' }).click();
+      await panel.locator(`li.member[data-account-id="${carol.account_id}"]`).waitFor({ state: 'detached', timeout: 5000 });
+      await panelB.locator(`li.member[data-account-id="${carol.account_id}"]`).waitFor({ state: 'detached', timeout: 5000 });
+
+      pageB.page.once('dialog', (d) => d.accept());
+      await panelB.getByRole('button', { name: 'Leave the chat' }).click();
+      await pageB.page.locator(`button.room-item[data-room-id="${groupRoom}"]`).waitFor({ state: 'detached', timeout: 5000 });
+      await panel.locator(`li.member[data-account-id="${bob.account_id}"]`).waitFor({ state: 'detached', timeout: 5000 });
+      assert.equal(await panel.locator('li.member').count(), 1);
+
+      page.once('dialog', (d) => d.accept());
+      await panel.getByRole('button', { name: 'チャットを削除' }).click();
+      await page.locator(`button.room-item[data-room-id="${groupRoom}"]`).waitFor({ state: 'detached', timeout: 5000 });
+      await page.locator('.no-room').waitFor();
+      await assert.rejects(v2(server.url, alice.api_token, 'GET', `/rooms/${groupRoom}`), /→ 404/);
     });
   });
 

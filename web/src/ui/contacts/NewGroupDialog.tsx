@@ -67,6 +67,7 @@ function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings
     model.ensureContacts();
     const dialog = ref.current!;
     if (!dialog.open) dialog.showModal();
+    document.getElementById('new-group-name')?.focus();
     const closed = () => onClose();
     dialog.addEventListener('close', closed);
     return () => dialog.removeEventListener('close', closed);

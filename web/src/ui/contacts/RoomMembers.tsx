@@ -16,7 +16,6 @@ import { presetOf } from '../RoomIcon';
 import { contactStrings, type ContactStrings } from './strings';
 
 const kRoles: readonly Role[] = ['admin', 'member', 'readonly'];
-const roleOrder = (r: Role) => kRoles.indexOf(r);
 
 export function RoomMembers({ store, room }: { store: Store; t: Strings; room: Room }) {
   const s = contactStrings[store.state.lang];
@@ -177,7 +176,8 @@ function MemberList({ store, s, room, isAdmin }: { store: Store; s: ContactStrin
 
   const shown = useMemo(() => {
     const list = (members ?? []).map((m) => (overrides.has(m.account_id) ? { ...m, role: overrides.get(m.account_id)! } : m));
-    return list.sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || Number(b.account_id === me.account_id) - Number(a.account_id === me.account_id) || a.name.localeCompare(b.name));
+    // You first, then by name: a row does not move when its role changes (the focus stays on it).
+    return list.sort((a, b) => Number(b.account_id === me.account_id) - Number(a.account_id === me.account_id) || a.name.localeCompare(b.name));
   }, [members, overrides, me.account_id]);
 
   useEffect(() => {
