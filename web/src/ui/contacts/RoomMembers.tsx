@@ -56,12 +56,12 @@ export function RoomMembers({ store, room }: { store: Store; t: Strings; room: R
 
   return (
     <div class="members-panel" data-testid="members-panel">
-      {isGroup && <RoomSummary store={store} s={s} room={room} detail={detail} isAdmin={isAdmin} onSaved={setDetail} />}
+      {isGroup && <RoomSummary key={room.room_id} store={store} s={s} room={room} detail={detail} isAdmin={isAdmin} onSaved={setDetail} />}
       {room.type === 'direct' && <p class="contacts-hint members-note">{s.directNote}</p>}
       {room.type === 'my' && <p class="contacts-hint members-note">{s.myChatNote}</p>}
-      <MemberList store={store} s={s} room={room} isAdmin={isAdmin} />
-      {isGroup && <LinkSection store={store} s={s} room={room} isAdmin={isAdmin} link={link} failed={linkFailed} onChange={setLink} />}
-      {isGroup && <LeaveOrDelete store={store} s={s} room={room} isAdmin={isAdmin} />}
+      <MemberList key={room.room_id} store={store} s={s} room={room} isAdmin={isAdmin} />
+      {isGroup && <LinkSection key={room.room_id} store={store} s={s} room={room} isAdmin={isAdmin} link={link} failed={linkFailed} onChange={setLink} />}
+      {isGroup && <LeaveOrDelete key={room.room_id} store={store} s={s} room={room} isAdmin={isAdmin} />}
     </div>
   );
 }
@@ -167,12 +167,6 @@ function MemberList({ store, s, room, isAdmin }: { store: Store; s: ContactStrin
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
-
-  useEffect(() => {
-    setOverrides(new Map());
-    setError('');
-    setStatus('');
-  }, [room.room_id]);
 
   const shown = useMemo(() => {
     const list = (members ?? []).map((m) => (overrides.has(m.account_id) ? { ...m, role: overrides.get(m.account_id)! } : m));
