@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
-import { ContactsPage } from './contacts/ContactsPage';
+import { ContactsNavBadge, ContactsPage } from './contacts/ContactsPage';
 import { FileDropZone } from './files/Uploads';
 import { strings, type Strings } from './i18n';
 import { LangSwitch } from './LangSwitch';
@@ -140,6 +140,7 @@ function MainNav({ store, t }: { store: Store; t: Strings }) {
         <button key={page} type="button" class={`nav-item nav-item-${page}${view === page ? ' nav-item-on' : ''}`} aria-current={view === page ? 'page' : undefined} onClick={() => store.showView(page)}>
           {t.nav[page]}
           {page === 'tasks' && <TasksNavBadge store={store} />}
+          {page === 'contacts' && <ContactsNavBadge store={store} />}
         </button>
       ))}
     </nav>

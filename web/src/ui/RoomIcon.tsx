@@ -6,7 +6,7 @@ import { initials } from './Avatar';
 // One character for a room: "Project Kaiwa 開発" is P, not a mix of two scripts.
 const roomInitial = (name: string) => ([...name.trim()][0] ?? '#').toUpperCase();
 
-const presets = ['group', 'check', 'document', 'meeting', 'event', 'project', 'business', 'study', 'security', 'star', 'idea', 'heart', 'magcup', 'beer', 'music', 'sports', 'travel'];
+export const presets: readonly string[] = ['group', 'check', 'document', 'meeting', 'event', 'project', 'business', 'study', 'security', 'star', 'idea', 'heart', 'magcup', 'beer', 'music', 'sports', 'travel'];
 
 export function presetOf(iconPath: string): string {
   const m = /\/([a-z]+)\.png$/.exec(iconPath);

@@ -2,6 +2,7 @@
 // toggle; unread and mention badges.
 import { useMemo, useState } from 'preact/hooks';
 import type { Room } from '../api/types';
+import { NewGroupButton } from './contacts/NewGroupDialog';
 import type { Strings } from './i18n';
 import { RoomIcon } from './RoomIcon';
 import { sortRooms, type Store } from './store';
@@ -25,6 +26,7 @@ export function RoomList({ store, t }: { store: Store; t: Strings }) {
     <nav class="room-list" aria-label={t.mainNav}>
       <div class="room-tools">
         <h2 class="section-title">{t.rooms}</h2>
+        <NewGroupButton store={store} compact />
         <input type="search" class="room-filter" placeholder={t.filterRooms} aria-label={t.filterRooms} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
         <button type="button" class={`toggle${unreadOnly ? ' toggle-on' : ''}`} aria-pressed={unreadOnly} onClick={() => setUnreadOnly(!unreadOnly)}>
           {t.unreadOnly}
