@@ -212,12 +212,10 @@ core::Result<core::Account> ProfileService::remove_avatar(core::AccountId caller
 }
 
 core::Result<AvatarImage> ProfileService::avatar(core::AccountId account, std::string_view file) {
-  KAIWA_ASSIGN_OR_RETURN(auto record, deps_.store.read([&](ports::StoreTx& tx) {
-    return tx.find_avatar(account);
-  }));
-  if (!record ||
-      avatar_path(account, record->blob_key, record->content_type) !=
-          "/avatars/" + std::to_string(account.value) + "/" + std::string(file)) {
+  KAIWA_ASSIGN_OR_RETURN(
+      auto record, deps_.store.read([&](ports::StoreTx& tx) { return tx.find_avatar(account); }));
+  if (!record || avatar_path(account, record->blob_key, record->content_type) !=
+                     "/avatars/" + std::to_string(account.value) + "/" + std::string(file)) {
     return core::Error::not_found("Not found");
   }
   KAIWA_ASSIGN_OR_RETURN(std::string bytes, deps_.blobs.get(record->blob_key));

@@ -321,9 +321,9 @@ Status SqliteStoreTx::update_profile(AccountId account, const ports::ProfileFiel
 
 Status SqliteStoreTx::set_avatar(AccountId account, const ports::AvatarRecord& avatar,
                                  std::string_view avatar_image_url) {
-  KAIWA_ASSIGN_OR_RETURN(Statement * s,
-                         prepare("UPDATE accounts SET avatar_blob_key = ?, avatar_content_type = ?, "
-                                 "avatar_image_url = ? WHERE id = ?"));
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s, prepare("UPDATE accounts SET avatar_blob_key = ?, avatar_content_type = ?, "
+                             "avatar_image_url = ? WHERE id = ?"));
   return s->bind(1, avatar.blob_key)
       .bind(2, avatar.content_type)
       .bind(3, avatar_image_url)

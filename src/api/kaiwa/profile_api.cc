@@ -72,22 +72,22 @@ void ProfileApi::update_profile(edge::HttpRequest& request, const edge::Responde
 }
 
 void ProfileApi::put_avatar(edge::HttpRequest& request, const edge::Responder& respond) {
-  chatwork_.guard(
-      request, respond,
-      [&](core::AccountId caller, const std::string&, const edge::Responder& answer) {
-        auto parts = edge::parse_multipart(request.header("content-type"), request.body);
-        if (!parts) {
-          answer(chatwork::error_response(parts.error()));
-          return;
-        }
-        for (const edge::MultipartPart& part : *parts) {
-          if (part.name == "file" && part.filename) {
-            answer(me_response(profiles_.set_avatar(caller, part.data)));
-            return;
-          }
-        }
-        answer(chatwork::error_response(400, "Parameter 'file' is required"));
-      });
+  chatwork_.guard(request, respond,
+                  [&](core::AccountId caller, const std::string&, const edge::Responder& answer) {
+                    auto parts =
+                        edge::parse_multipart(request.header("content-type"), request.body);
+                    if (!parts) {
+                      answer(chatwork::error_response(parts.error()));
+                      return;
+                    }
+                    for (const edge::MultipartPart& part : *parts) {
+                      if (part.name == "file" && part.filename) {
+                        answer(me_response(profiles_.set_avatar(caller, part.data)));
+                        return;
+                      }
+                    }
+                    answer(chatwork::error_response(400, "Parameter 'file' is required"));
+                  });
 }
 
 void ProfileApi::delete_avatar(edge::HttpRequest& request, const edge::Responder& respond) {
