@@ -1,6 +1,5 @@
 #include "app/profile_service.h"
 
-#include <array>
 #include <vector>
 
 #include "app/event_payload.h"
@@ -55,17 +54,15 @@ core::Status validate_url(std::string_view value) {
   if (value.empty()) {
     return core::ok();
   }
+  // Schemes are case-insensitive (RFC 3986): compare a lower-cased copy of the URL's start.
+  std::string head(value.substr(0, 8));
+  for (char& c : head) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
   auto starts_with_folded = [&](std::string_view prefix) {
-    if (value.size() <= prefix.size()) {
-      return false;
-    }
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-      const char c = value[i];
-      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
+    return value.size() > prefix.size() && std::string_view(head).starts_with(prefix);
   };
   if (!starts_with_folded("http://") && !starts_with_folded("https://")) {
     return core::Error::invalid_argument("Parameter 'url' must start with http:// or https://");
