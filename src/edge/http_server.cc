@@ -93,8 +93,10 @@ HttpRequest to_request(http::request<http::string_body>& message) {
   return request;
 }
 
+// head: the answer to a HEAD request, which carries the headers of the GET answer (its
+// Content-Length included) and no body.
 http::response<http::string_body> to_message(HttpResponse&& response, unsigned version,
-                                             bool keep_alive) {
+                                             bool keep_alive, bool head = false) {
   http::response<http::string_body> message{static_cast<http::status>(response.status), version};
   message.set(http::field::server, "kaiwa");
   if (!response.content_type.empty()) {
@@ -106,6 +108,11 @@ http::response<http::string_body> to_message(HttpResponse&& response, unsigned v
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive && !response.close);
   message.prepare_payload();
+  if (head) {
+    const std::size_t length = message.body().size();
+    message.body().clear();
+    message.content_length(length);
+  }
   return message;
 }
 
@@ -267,7 +274,8 @@ asio::awaitable<void> HttpServer::Impl::session(Tcp::socket socket) {
       response = error_responder(426, "This endpoint speaks WebSocket only");
       response.set_header("Upgrade", "websocket");
     }
-    auto message = to_message(std::move(response), version, keep_alive && !stopping.load());
+    auto message = to_message(std::move(response), version, keep_alive && !stopping.load(),
+                              parser.get().method() == http::verb::head);
     keep_alive = message.keep_alive();
     // A fresh deadline: the time the handler took (a commit under load) must not eat into it.
     stream.expires_after(options.transfer_timeout);

@@ -29,6 +29,27 @@ struct NewAccount {
   std::int64_t created_at = 0;
 };
 
+// The editable part of an account's profile (PUT /kaiwa/v1/me): every field is written.
+struct ProfileFields {
+  std::string name;
+  std::string department;
+  std::string title;
+  std::string url;
+  std::string introduction;
+  std::string tel_organization;
+  std::string tel_extension;
+  std::string tel_mobile;
+  std::string skype;
+  std::string facebook;
+  std::string twitter;
+};
+
+// An account's uploaded picture: the blob holding it and the image type it was sniffed as.
+struct AvatarRecord {
+  std::string blob_key;
+  std::string content_type;
+};
+
 struct LoginRecord {
   core::AccountId account;
   std::string password_hash;
@@ -114,6 +135,14 @@ class StoreTx {
   virtual core::Result<std::optional<LoginRecord>> find_login(std::string_view login_mail) = 0;
   virtual core::Status set_password_hash(core::AccountId account,
                                          std::string_view password_hash) = 0;
+  // Writes the account's profile fields (not its email, chatwork_id or organization).
+  virtual core::Status update_profile(core::AccountId account, const ProfileFields& profile) = 0;
+  // Sets the account's picture and the URL accounts carry for it; an empty record and url
+  // return the account to the default (no picture).
+  virtual core::Status set_avatar(core::AccountId account, const AvatarRecord& avatar,
+                                  std::string_view avatar_image_url) = 0;
+  // The account's picture, or nullopt when the account is unknown or has none.
+  virtual core::Result<std::optional<AvatarRecord>> find_avatar(core::AccountId account) = 0;
 
   // --- Contacts and contact requests
   virtual core::Result<bool> are_contacts(core::AccountId a, core::AccountId b) = 0;

@@ -11,6 +11,7 @@
 #include "api/chatwork/error_mapping.h"
 #include "api/kaiwa/event_hub.h"
 #include "api/kaiwa/kaiwa_api.h"
+#include "api/kaiwa/profile_api.h"
 #include "api/kaiwa/search_api.h"
 #include "api/kaiwa/session_api.h"
 #include "api/kaiwa/stream_api.h"
@@ -72,6 +73,12 @@ bool is_client_route(std::string_view path) {
   }
   const std::string_view last = path.substr(path.rfind('/') + 1);
   return last.find('.') == std::string_view::npos;
+}
+
+// HEAD is answered like GET (headers only) for the web client's pages and files, pictures and
+// probes; not for the APIs, where a GET may have effects (fetching messages marks them fetched).
+bool answers_head(std::string_view path) {
+  return !path.starts_with("/v2/") && !path.starts_with("/kaiwa/");
 }
 
 // The built web client: the page at /, its hashed files under /assets/, and other files of its
@@ -170,11 +177,13 @@ int serve(Config config) {
     return 2;
   }
   options.io_threads = config.io_threads > 0 ? config.io_threads : usable_cpus();
-  // Only the upload route may carry a file-sized body (POST /v2/rooms/{room_id}/files).
+  // Only the upload routes may carry a file-sized body (POST /v2/rooms/{room_id}/files, and
+  // PUT /kaiwa/v1/me/avatar, whose smaller limit its use case enforces with a clear 413).
   options.accepts_upload = [](std::string_view method, std::string_view path) {
     const auto segments = edge::split_path(path);
-    return method == "POST" && segments.size() == 4 && segments[0] == "v2" &&
-           segments[1] == "rooms" && segments[3] == "files";
+    return (method == "POST" && segments.size() == 4 && segments[0] == "v2" &&
+            segments[1] == "rooms" && segments[3] == "files") ||
+           api::kaiwa::ProfileApi::accepts_upload(method, path);
   };
   options.worker_threads = config.worker_threads;
   options.websocket_ping_after = std::chrono::seconds(config.websocket_ping_seconds);
@@ -191,6 +200,9 @@ int serve(Config config) {
   auto dispatch = [&router, &chatwork_api, &metrics, &web_client](
                       edge::HttpRequest& request, const edge::Responder& unobserved,
                       const edge::BlockingRunner& run_blocking) {
+    if (request.method == "HEAD" && answers_head(request.path)) {
+      request.method = "GET";  // the server sends the GET answer's headers without its body
+    }
     auto match = router.match(request);
     ServerMetrics::RouteMetrics& route = match.kind == edge::Router::MatchKind::kFound
                                              ? metrics.route(match.index)
@@ -301,6 +313,8 @@ int serve(Config config) {
   api::kaiwa::SessionApi session_api(chatwork, *parts.sessions,
                                      config.public_url.starts_with("https://"));
   session_api.add_routes(router);
+  api::kaiwa::ProfileApi profile_api(chatwork, *parts.profiles);
+  profile_api.add_routes(router);
 
   add_metrics_route(router, metrics);
   add_web_client_routes(router, web_client);

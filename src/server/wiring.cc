@@ -58,6 +58,7 @@ core::Result<std::unique_ptr<Application>> open_application(const Config& config
   application->files = std::make_unique<app::FileService>(deps);
   application->stream = std::make_unique<app::StreamService>(deps);
   application->sessions = std::make_unique<app::SessionService>(deps);
+  application->profiles = std::make_unique<app::ProfileService>(deps);
   return application;
 }
 

@@ -104,3 +104,32 @@ test('without a built client the page says how to build it', async () => {
     await bare.stop();
   }
 });
+
+/** A HEAD request: status, headers, and how many body bytes arrived (must be none). */
+function rawHead(p) {
+  const { hostname, port } = new URL(srv.url);
+  return new Promise((resolve, reject) => {
+    http.request({ hostname, port, path: p, method: 'HEAD' }, (res) => {
+      let bytes = 0;
+      res.on('data', (c) => { bytes += c.length; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }));
+    }).on('error', reject).end();
+  });
+}
+
+test('HEAD answers like GET without a body for the page, assets, client routes and probes', async () => {
+  for (const p of ['/', '/index.html', '/assets/app-3f2a9c.js', '/favicon.svg', '/rooms/12', '/settings', '/healthz']) {
+    const get = await rawGet(p);
+    const head = await rawHead(p);
+    assert.equal(head.status, get.status, p);
+    assert.equal(head.bytes, 0, `${p}: no body`);
+    assert.equal(head.headers['content-length'], String(Buffer.byteLength(get.body)), `${p}: the GET body's length`);
+    for (const h of ['content-type', 'cache-control', 'content-security-policy']) {
+      assert.equal(head.headers[h], get.headers[h], `${p}: ${h}`);
+    }
+  }
+  assert.equal((await rawHead('/assets/missing-000.js')).status, 404);
+  // The APIs keep 405: a GET there may have effects (fetching messages marks them fetched).
+  assert.equal((await rawHead('/kaiwa/v1/session')).status, 405);
+  assert.equal((await rawHead('/v2/me')).status, 401);
+});

@@ -177,10 +177,21 @@ ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
 CREATE INDEX api_tokens_account ON api_tokens(account_id, kind);
 )sql";
 
+// Profile pictures (PUT /kaiwa/v1/me/avatar): the blob and its sniffed type; avatar_image_url
+// holds the URL Kaiwa serves it at. No binary before this one set avatar_image_url, but one set
+// by hand would name nothing Kaiwa serves, so it returns to the default (""). Expand-only:
+// version 3 binaries ignore the new columns.
+constexpr const char* kAvatars = R"sql(
+ALTER TABLE accounts ADD COLUMN avatar_blob_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN avatar_content_type TEXT NOT NULL DEFAULT '';
+UPDATE accounts SET avatar_image_url = '' WHERE avatar_image_url <> '';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kInitialSchema},
     Migration{2, kEventAudience},
     Migration{3, kSessions},
+    Migration{4, kAvatars},
 };
 
 core::Result<int> current_version(Connection& connection) {

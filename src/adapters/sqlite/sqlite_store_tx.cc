@@ -298,6 +298,48 @@ Status SqliteStoreTx::set_password_hash(AccountId account, std::string_view pass
   return s->bind(1, password_hash).bind(2, account.value).exec();
 }
 
+Status SqliteStoreTx::update_profile(AccountId account, const ports::ProfileFields& profile) {
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s,
+      prepare("UPDATE accounts SET name = ?, department = ?, title = ?, url = ?, introduction = ?, "
+              "tel_organization = ?, tel_extension = ?, tel_mobile = ?, skype = ?, facebook = ?, "
+              "twitter = ? WHERE id = ?"));
+  return s->bind(1, profile.name)
+      .bind(2, profile.department)
+      .bind(3, profile.title)
+      .bind(4, profile.url)
+      .bind(5, profile.introduction)
+      .bind(6, profile.tel_organization)
+      .bind(7, profile.tel_extension)
+      .bind(8, profile.tel_mobile)
+      .bind(9, profile.skype)
+      .bind(10, profile.facebook)
+      .bind(11, profile.twitter)
+      .bind(12, account.value)
+      .exec();
+}
+
+Status SqliteStoreTx::set_avatar(AccountId account, const ports::AvatarRecord& avatar,
+                                 std::string_view avatar_image_url) {
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s, prepare("UPDATE accounts SET avatar_blob_key = ?, avatar_content_type = ?, "
+                             "avatar_image_url = ? WHERE id = ?"));
+  return s->bind(1, avatar.blob_key)
+      .bind(2, avatar.content_type)
+      .bind(3, avatar_image_url)
+      .bind(4, account.value)
+      .exec();
+}
+
+Result<std::optional<ports::AvatarRecord>> SqliteStoreTx::find_avatar(AccountId account) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("SELECT avatar_blob_key, avatar_content_type FROM accounts "
+                                 "WHERE id = ? AND avatar_blob_key <> ''"));
+  return fetch_one<ports::AvatarRecord>(s->bind(1, account.value), [](const Statement& row) {
+    return ports::AvatarRecord{row.text(0), row.text(1)};
+  });
+}
+
 // --- Contacts and contact requests
 
 Result<bool> SqliteStoreTx::are_contacts(AccountId a, AccountId b) {

@@ -32,6 +32,11 @@ class SqliteStoreTx final : public ports::StoreTx {
                                                          std::int64_t now) override;
   core::Result<std::optional<ports::LoginRecord>> find_login(std::string_view login_mail) override;
   core::Status set_password_hash(core::AccountId account, std::string_view password_hash) override;
+  core::Status update_profile(core::AccountId account,
+                              const ports::ProfileFields& profile) override;
+  core::Status set_avatar(core::AccountId account, const ports::AvatarRecord& avatar,
+                          std::string_view avatar_image_url) override;
+  core::Result<std::optional<ports::AvatarRecord>> find_avatar(core::AccountId account) override;
 
   core::Result<bool> are_contacts(core::AccountId a, core::AccountId b) override;
   core::Status insert_contact(core::AccountId a, core::AccountId b, core::RoomId room) override;

@@ -20,11 +20,12 @@ export class Http {
   // Called on a 401 from a call that needed the session (it expired or was revoked).
   onUnauthorized: () => void = () => {};
 
-  async request<T>(method: string, path: string, opts: { query?: Form; form?: Form; auth?: boolean } = {}): Promise<T> {
+  // `upload`: a multipart body (a file); the browser sets its Content-Type with the boundary.
+  async request<T>(method: string, path: string, opts: { query?: Form; form?: Form; upload?: FormData; auth?: boolean } = {}): Promise<T> {
     let url = path;
     if (opts.query) url += `?${encode(opts.query)}`;
     const headers: Record<string, string> = { Accept: 'application/json' };
-    let body: string | undefined;
+    let body: string | FormData | undefined = opts.upload;
     if (opts.form) {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       body = encode(opts.form);

@@ -126,6 +126,27 @@ export class Store {
     this.changed();
   }
 
+  // The signed-in account as the server now shows it (after a profile edit): the header, the
+  // timeline and member lists follow at once.
+  setMe(me: Me): void {
+    this.set({ me });
+    this.applyAccount({ account_id: me.account_id, name: me.name, avatar_image_url: me.avatar_image_url });
+  }
+
+  // Someone's new name or picture (their profile edit, or the account_updated event).
+  private applyAccount(a: Account): void {
+    const people = new Map(this.state.people);
+    people.set(a.account_id, { account_id: a.account_id, name: a.name, avatar_image_url: a.avatar_image_url });
+    let members = this.state.members;
+    for (const [roomId, list] of members) {
+      if (!list.some((m) => m.account_id === a.account_id)) continue;
+      if (members === this.state.members) members = new Map(members);
+      members.set(roomId, list.map((m) => (m.account_id === a.account_id ? { ...m, name: a.name, avatar_image_url: a.avatar_image_url } : m)));
+    }
+    const me = this.state.me && this.state.me.account_id === a.account_id ? { ...this.state.me, name: a.name, avatar_image_url: a.avatar_image_url } : this.state.me;
+    this.set({ people, members, me });
+  }
+
   setLang(lang: Lang): void {
     saveLang(lang);
     this.set({ lang });
@@ -494,6 +515,12 @@ export class Store {
           if (roomId === null) break;
           if (d.account_id === meId || ev.type === 'room_deleted') this.removeRoom(roomId);
           else this.forgetMembers(roomId);
+          break;
+        case 'account_updated':
+          if (typeof d.account_id !== 'number' || typeof d.name !== 'string') break;
+          this.applyAccount({ account_id: d.account_id, name: d.name, avatar_image_url: String(d.avatar_image_url ?? '') });
+          // A direct chat is named after the other person.
+          if (roomId !== null && this.room(roomId)?.type === 'direct') this.scheduleRefresh(roomId);
           break;
         default:
           break; // Types the features below follow themselves (files, links, contact requests).
