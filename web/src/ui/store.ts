@@ -4,6 +4,7 @@ import { ApiError, isNetworkError } from '../api/http';
 import { KaiwaApi } from '../api/kaiwa';
 import type { Account, Me, Member, Message, Room } from '../api/types';
 import { StreamClient, type SocketLike, type StreamEvent, type StreamStatus } from '../realtime/stream';
+import { Counters } from './counters';
 import { loadLang, saveLang, type Lang } from './i18n';
 import { compareIds, upsertSorted } from './ids';
 
@@ -72,8 +73,17 @@ export class Store {
   private listeners = new Set<() => void>();
   private eventListeners = new Set<(ev: StreamEvent) => void>();
   private stream: StreamClient | null = null;
-  private refreshTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private generation = 0;
+  // The badges: counted from the stream, marked read with one PUT, checked against the server
+  // (counters.ts).
+  readonly counters = new Counters({
+    api: this.api,
+    rooms: () => this.state.rooms,
+    setRooms: (rooms) => this.set({ rooms }),
+    meId: () => this.state.me?.account_id,
+    reading: (roomId) => this.isReading(roomId),
+    removeRoom: (roomId) => this.removeRoom(roomId),
+  });
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
@@ -109,7 +119,7 @@ export class Store {
       const path = id === null ? '/' : `/rooms/${id}${at}`;
       if (push && location.pathname + location.search !== path) history.pushState(null, '', path);
       this.set({ view });
-      if (id !== null) this.scheduleRefresh(id, 0);
+      if (id !== null) this.counters.markRead(id, 0);
       return;
     }
     const path = `/${view}${search}`;
@@ -155,7 +165,8 @@ export class Store {
   async boot(): Promise<void> {
     this.api.http.onUnauthorized = () => this.signedOut();
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible' && this.state.roomId !== null) this.scheduleRefresh(this.state.roomId, 0);
+      // Back to the tab: the whole list once against drift (and the open room marked read).
+      if (document.visibilityState === 'visible' && this.state.phase === 'ready') void this.counters.checkAll();
     });
     window.addEventListener('online', () => this.stream?.nudge());
     window.addEventListener('popstate', () => {
@@ -195,6 +206,7 @@ export class Store {
     this.stream?.stop();
     this.stream = null;
     this.features.clear(); // with the stream listeners they registered
+    this.counters.reset();
     this.eventListeners.clear();
     this.api.http.csrfToken = '';
     if (location.pathname !== '/') history.replaceState(null, '', '/');
@@ -205,7 +217,8 @@ export class Store {
     const [me, rooms] = await Promise.all([this.api.me(), this.api.rooms()]);
     const people = new Map(this.state.people);
     people.set(me.account_id, me);
-    this.set({ phase: 'ready', me, rooms, people, status: 'live' });
+    this.set({ phase: 'ready', me, people, status: 'live' });
+    this.counters.applyAll(rooms);
     this.openStream();
     const view = viewFromPath();
     if (view !== 'chat') return this.set({ view });
@@ -223,7 +236,12 @@ export class Store {
       createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
       onEvents: (events) => this.onEvents(events),
       onResync: () => void this.reload(),
-      onStatus: (status) => this.set({ status }),
+      onStatus: (status) => {
+        const back = status === 'live' && this.state.status !== 'live';
+        this.set({ status });
+        // Reconnected after being offline: the missed events were replayed; check all the same.
+        if (back) void this.counters.checkAll();
+      },
       onAuthProblem: (revoked) => {
         if (revoked) this.signedOut();
         else void this.api.session().then((s) => (s ? undefined : this.signedOut()), () => undefined);
@@ -235,8 +253,9 @@ export class Store {
   // Everything again from REST: after a resync notice. Features hear it as a 'resync' event.
   async reload(): Promise<void> {
     for (const fn of this.eventListeners) fn({ pos: 0, type: 'resync', data: {} });
-    const rooms = await this.api.rooms();
-    this.set({ rooms, members: new Map() });
+    await this.counters.checkAll();
+    const rooms = this.state.rooms;
+    this.set({ members: new Map() });
     const id = this.state.roomId;
     if (id !== null) {
       const t = this.state.timeline;
@@ -281,7 +300,7 @@ export class Store {
       markerId = others[Math.max(0, others.length - unread)]?.message_id;
     }
     this.set({ timeline: { roomId, messages: page.messages, hasMoreBefore: page.has_more_before, hasMoreAfter: page.has_more_after, loading: false, loadingOlder: false, markerId, generation } });
-    this.scheduleRefresh(roomId, 0);
+    this.counters.markRead(roomId, 0);
   }
 
   async loadOlder(): Promise<void> {
@@ -342,7 +361,7 @@ export class Store {
       for (const m of [...(found ? [found] : []), ...after.messages]) messages = upsertSorted(messages, m);
       this.learnPeople(messages.map((m) => m.account));
       this.set({ timeline: { roomId, messages, hasMoreBefore: before.has_more_before, hasMoreAfter: after.has_more_after, loading: false, loadingOlder: false, loadingNewer: false, generation, focusId: messageId, focusMissing: !found } });
-      this.scheduleRefresh(roomId, 0);
+      this.counters.markRead(roomId, 0); // only if the latest is on screen
     } catch (e) {
       if (this.state.timeline?.generation !== generation) return;
       // The room is gone or the id is not a message id: open the room as usual.
@@ -377,7 +396,7 @@ export class Store {
         now = { ...current, messages, hasMoreAfter: page.has_more_after || more, loadingNewer: more };
         this.set({ timeline: now });
       }
-      if (!now.hasMoreAfter) this.scheduleRefresh(t.roomId, 0); // now the latest is on screen: mark read
+      if (!now.hasMoreAfter) this.counters.markRead(t.roomId, 0); // now the latest is on screen: mark read
     } catch (e) {
       const now = this.state.timeline;
       if (now && now.generation === t.generation) this.set({ timeline: { ...now, loadingNewer: false } });
@@ -483,19 +502,28 @@ export class Store {
           const account = this.state.people.get(accountId) ?? { account_id: accountId, name: `#${accountId}`, avatar_image_url: '' };
           if (!this.state.people.has(accountId) && roomId === this.state.roomId) void this.loadMembers(roomId);
           this.applyMessage(roomId, { message_id: d.message_id, account, body: String(d.body ?? ''), send_time: Number(d.send_time ?? 0), update_time: Number(d.update_time ?? 0) }, ev.type === 'message_created');
-          this.scheduleRefresh(roomId);
+          if (ev.type === 'message_created') this.counters.messageCreated(roomId, accountId, String(d.body ?? ''), Number(d.send_time ?? 0));
+          else this.counters.messageUpdated(roomId, accountId);
           break;
         }
         case 'message_deleted':
           if (roomId === null || typeof d.message_id !== 'string') break;
           this.dropMessage(roomId, d.message_id);
-          this.scheduleRefresh(roomId);
+          this.counters.messageDeleted(roomId);
           break;
         case 'messages_read':
         case 'messages_unread':
-        case 'room_updated':
+          if (roomId !== null && d.account_id === meId) this.counters.readMoved(roomId, ev.type === 'messages_unread');
+          break;
         case 'task_created':
+          // mytask_num changes only for the assignee.
+          if (roomId !== null && d.account_id === meId) this.scheduleRefresh(roomId);
+          break;
         case 'task_updated':
+          // A task done lowers mytask_num only where we have open ones; a reopened one may be ours.
+          if (roomId !== null && (d.status !== 'done' || (this.room(roomId)?.mytask_num ?? 1) > 0)) this.scheduleRefresh(roomId);
+          break;
+        case 'room_updated':
           if (roomId !== null) this.scheduleRefresh(roomId);
           break;
         case 'room_created':
@@ -537,68 +565,29 @@ export class Store {
   }
 
   private removeRoom(roomId: number): void {
+    this.counters.forget(roomId);
     this.set({ rooms: this.state.rooms.filter((r) => r.room_id !== roomId) });
     if (this.state.roomId === roomId) void this.selectRoom(null);
   }
 
   private async reloadRooms(): Promise<void> {
     try {
-      this.set({ rooms: await this.api.rooms() });
+      this.counters.applyAll(await this.api.rooms());
     } catch {
       // The next event or resync tries again.
     }
   }
 
-  // Counters come from the server (GET /v2/rooms/{id}), so an event seen twice or a local guess
-  // never leaves a wrong badge. Several events in a burst cost one request.
+  // Re-reads one room (GET /v2/rooms/{id}), several asks in a burst costing one request: for what
+  // the stream's events do not tell exactly (renames, tasks, membership, deletions).
   scheduleRefresh(roomId: number, delayMs = 150): void {
-    if (this.refreshTimers.has(roomId)) return;
-    this.refreshTimers.set(roomId, setTimeout(() => {
-      this.refreshTimers.delete(roomId);
-      void this.refreshRoom(roomId);
-    }, delayMs));
+    this.counters.refresh(roomId, delayMs);
   }
 
-  // One refresh per room at a time (two would both mark read, and the second gets a 400).
-  private refreshing = new Map<number, boolean>();
-
-  private async refreshRoom(roomId: number): Promise<void> {
-    if (this.refreshing.has(roomId)) {
-      this.refreshing.set(roomId, true);
-      return;
-    }
-    this.refreshing.set(roomId, false);
-    try {
-      await this.refreshRoomOnce(roomId);
-    } finally {
-      const again = this.refreshing.get(roomId);
-      this.refreshing.delete(roomId);
-      if (again) this.scheduleRefresh(roomId, 0);
-    }
-  }
-
-  private async refreshRoomOnce(roomId: number): Promise<void> {
-    let room: Room;
-    try {
-      room = await this.api.room(roomId);
-    } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) this.removeRoom(roomId);
-      return;
-    }
-    // Not while an older part of the room is on screen: the reader has not seen the latest yet.
-    const viewing = roomId === this.state.roomId && this.state.view === 'chat' && document.visibilityState === 'visible' && this.state.timeline?.loading === false && !this.state.timeline.hasMoreAfter;
-    if (viewing && room.unread_num > 0) {
-      try {
-        const counts = await this.api.markRead(roomId);
-        room = { ...room, ...counts };
-      } catch {
-        // Already read in another tab (400): the messages_read event refreshes the badge.
-      }
-    }
-    const rooms = this.state.rooms.some((r) => r.room_id === roomId)
-      ? this.state.rooms.map((r) => (r.room_id === roomId ? room : r))
-      : [...this.state.rooms, room];
-    this.set({ rooms });
+  // The room is open in view with its latest messages, in a visible tab: new messages are read.
+  isReading(roomId: number): boolean {
+    const t = this.state.timeline;
+    return roomId === this.state.roomId && this.state.view === 'chat' && document.visibilityState === 'visible' && t?.roomId === roomId && t.loading === false && !t.hasMoreAfter;
   }
 }
 
