@@ -190,6 +190,8 @@ export class Counters {
   // include them.
   private countedInFlight = new Map<number, Delta>();
   private checking: Promise<void> | null = null;
+  // Bumped on reset: answers to requests of an earlier session are dropped.
+  private session = 0;
 
   constructor(
     private readonly host: CountersHost,
@@ -198,6 +200,8 @@ export class Counters {
 
   // Forget everything (signed out).
   reset(): void {
+    this.session++;
+    this.checking = null;
     for (const t of this.refreshTimers.values()) clearTimeout(t);
     for (const t of this.readTimers.values()) clearTimeout(t);
     this.tracks.clear();
@@ -223,7 +227,7 @@ export class Counters {
     const reading = this.host.reading(roomId);
     const delta = countsOf(body, authorId, me);
     track.version++;
-    track.recent.push(delta);
+    track.recent.push(reading ? { unread: 0, mention: 0 } : delta); // read at once when in view
     if (track.recent.length > kRecent) track.recent.shift();
     const lastUpdate = Math.max(room.last_update_time, sendTime);
     if (reading) {
@@ -338,8 +342,10 @@ export class Counters {
     if (!this.host.reading(roomId)) return;
     this.marking.set(roomId, false);
     this.countedInFlight.set(roomId, { unread: 0, mention: 0 });
+    const session = this.session;
     try {
       const counts = await this.host.api.markRead(roomId);
+      if (session !== this.session) return;
       const crossed = this.countedInFlight.get(roomId)!;
       if (this.room(roomId)) this.patch(roomId, { unread_num: counts.unread_num + crossed.unread, mention_num: counts.mention_num + crossed.mention });
       // Whether the PUT read those too is unknown: the room's GET settles it.
@@ -370,9 +376,10 @@ export class Counters {
       return;
     }
     this.refreshing.set(roomId, false);
+    const session = this.session;
     try {
       const room = await this.host.api.room(roomId);
-      this.applyOne(room);
+      if (session === this.session) this.applyOne(room);
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 403)) this.host.removeRoom(roomId);
     } finally {
@@ -385,16 +392,21 @@ export class Counters {
   // The self-check against drift: GET /v2/rooms once (one request for every room), replacing
   // the counts. Asked again while one is out, it waits for that one.
   checkAll(): Promise<void> {
-    this.checking ??= (async () => {
+    if (this.checking) return this.checking;
+    const session = this.session;
+    let check: Promise<void> | null = null;
+    check = (async () => {
       try {
-        this.applyAll(await this.host.api.rooms());
+        const rooms = await this.host.api.rooms();
+        if (session === this.session) this.applyAll(rooms);
       } catch {
         // Offline: the next reconnect checks again.
       } finally {
-        this.checking = null;
+        if (this.checking === check) this.checking = null;
       }
     })();
-    return this.checking;
+    this.checking = check;
+    return check;
   }
 
   private room(roomId: number): Room | undefined {
