@@ -168,19 +168,38 @@ core::Status SqliteStore::run_read(const std::function<core::Status(ports::Store
 
 core::Result<std::unique_ptr<Connection>> SqliteStore::acquire_reader() {
   {
-    std::lock_guard lock(readers_mutex_);
-    if (!idle_readers_.empty()) {
+    std::unique_lock lock(readers_mutex_);
+    const bool available = reader_released_.wait_for(lock, options_.reader_wait, [this] {
+      return !idle_readers_.empty() || open_readers_ < options_.max_readers;
+    });
+    if (available && !idle_readers_.empty()) {
       auto reader = std::move(idle_readers_.back());
       idle_readers_.pop_back();
       return reader;
     }
+    open_readers_ += 1;  // a new one below the bound, or an extra after waiting
   }
-  return Connection::open(options_.path, true);
+  auto reader = Connection::open(options_.path, true);
+  if (!reader) {
+    std::lock_guard lock(readers_mutex_);
+    open_readers_ -= 1;
+    reader_released_.notify_one();
+  }
+  return reader;
 }
 
 void SqliteStore::release_reader(std::unique_ptr<Connection> reader) {
-  std::lock_guard lock(readers_mutex_);
-  idle_readers_.push_back(std::move(reader));
+  std::unique_ptr<Connection> extra;  // closed outside the lock
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (open_readers_ > options_.max_readers) {
+      open_readers_ -= 1;
+      extra = std::move(reader);
+    } else {
+      idle_readers_.push_back(std::move(reader));
+    }
+  }
+  reader_released_.notify_one();
 }
 
 void SqliteStore::set_commit_listener(std::function<void()> listener) {
@@ -191,6 +210,11 @@ void SqliteStore::set_commit_listener(std::function<void()> listener) {
 std::uint64_t SqliteStore::commits() const {
   std::lock_guard lock(queue_mutex_);
   return commits_;
+}
+
+std::size_t SqliteStore::open_readers() const {
+  std::lock_guard lock(readers_mutex_);
+  return open_readers_;
 }
 
 std::uint64_t SqliteStore::committed_writes() const {

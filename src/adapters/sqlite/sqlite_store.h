@@ -1,6 +1,7 @@
 // The embedded store: one SQLite database in WAL mode inside the data directory.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -25,6 +26,13 @@ struct SqliteStoreOptions {
   std::size_t max_batch = 512;
   // Writes that may wait for the writer; past it, writes fail at once with kUnavailable.
   std::size_t max_queued_writes = 100000;
+  // Read connections kept open. Each holds its own parsed schema and page cache (hundreds of
+  // KiB), and reads are short and CPU-bound, so more readers than a few per core only cost
+  // memory: a burst of 64 handlers once left 36 readers open for good. A read that finds them
+  // all busy waits up to reader_wait for one; past that it opens an extra reader (never a
+  // deadlock, even for a read started inside another) that is closed when it is released.
+  std::size_t max_readers = 8;
+  std::chrono::milliseconds reader_wait{50};
 };
 
 // Thread-safe. Writes are queued to one writer thread, which runs every write queued so far inside
@@ -47,6 +55,8 @@ class SqliteStore final : public ports::Store {
   // Sizes of the commits made so far (for metrics and the benchmark).
   std::uint64_t commits() const;
   std::uint64_t committed_writes() const;
+  // Read connections open now, idle or in use.
+  std::size_t open_readers() const;
 
  private:
   struct WriteJob {
@@ -80,8 +90,10 @@ class SqliteStore final : public ports::Store {
   std::function<void()> commit_listener_;
 
   // State below is protected by readers_mutex_.
-  std::mutex readers_mutex_;
+  mutable std::mutex readers_mutex_;
+  std::condition_variable reader_released_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
+  std::size_t open_readers_ = 0;  // idle or in use, extras included
 
   std::thread writer_thread_;
 };

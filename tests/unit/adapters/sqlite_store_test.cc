@@ -56,9 +56,11 @@ class SqliteStoreTest : public ::testing::Test {
  protected:
   std::string path() const { return dir_.file("kaiwa.db").string(); }
 
-  std::unique_ptr<SqliteStore> open_store() {
+  std::unique_ptr<SqliteStore> open_store(
+      std::size_t max_readers = SqliteStoreOptions{}.max_readers) {
     SqliteStoreOptions options;
     options.path = path();
+    options.max_readers = max_readers;
     return must(SqliteStore::open(options), "SqliteStore::open");
   }
 
@@ -139,6 +141,44 @@ TEST_F(SqliteStoreTest, MigrationsApplyOnAFreshDatabase) {
                             "tasks", "files", "room_links", "settings", "events"}) {
     EXPECT_EQ(query_int(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
   }
+}
+
+TEST_F(SqliteStoreTest, ReadersStayWithinTheBoundAfterABurst) {
+  auto store = open_store(2);
+  // Six reads at once, each waiting until all six have started: more than the bound, so some
+  // run on extra readers opened after the wait, and none deadlocks.
+  constexpr int kReads = 6;
+  std::latch all_started(kReads);
+  std::vector<std::thread> threads;
+  std::atomic<int> succeeded{0};
+  for (int i = 0; i < kReads; ++i) {
+    threads.emplace_back([&] {
+      const core::Status status = store->run_read([&](ports::StoreTx&) {
+        all_started.arrive_and_wait();
+        return core::ok();
+      });
+      succeeded += status ? 1 : 0;
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(succeeded.load(), kReads);
+  EXPECT_EQ(store->open_readers(), 2u) << "the extras are closed when released";
+}
+
+TEST_F(SqliteStoreTest, AReadInsideAReadCompletesWithASingleReader) {
+  auto store = open_store(1);
+  bool inner_ran = false;
+  const core::Status outer = store->run_read([&](ports::StoreTx&) {
+    return store->run_read([&](ports::StoreTx&) {
+      inner_ran = true;
+      return core::ok();
+    });
+  });
+  EXPECT_TRUE(outer);
+  EXPECT_TRUE(inner_ran);
+  EXPECT_EQ(store->open_readers(), 1u);
 }
 
 TEST_F(SqliteStoreTest, DatabaseIsInWalMode) {
