@@ -146,7 +146,7 @@ kaiwa_run() {  # kaiwa_run MODE MEMBERS_FILE [ws_fanout args...]
   local mode=$1 file=$2
   shift 2
   $client_pin "$load" "$mode" --kaiwa "$url" --members-file "$file" --server-pid "$kaiwa_pid" \
-    --label "Kaiwa WS" ${WS_FANOUT_ARGS:-} "$@"
+    --label "${kaiwa_label:-Kaiwa WS}" ${WS_FANOUT_ARGS:-} "$@"
 }
 
 nats_run() {  # nats_run MODE [ws_fanout args...]
@@ -161,7 +161,15 @@ idle_table() {
   head -n "$connections" "$data/accounts.txt" | awk '{print $2, $3}' >"$file"
   echo "### W3: $connections idle connections, all subscribed; held ${seconds} s"
   echo
-  kaiwa_run idle "$file" --hold "$seconds" --header
+  # Cold: the server has just started, so the first request of each account also fills caches
+  # (token lookups in SQLite's page cache, rate-limit windows). Warm: a restarted server first
+  # answers GET /v2/me and /v2/rooms per account, as a client's first requests, so the delta is
+  # what the connections themselves cost.
+  kaiwa_label="Kaiwa WS, cold start" kaiwa_run idle "$file" --hold "$seconds" --header
+  kill "$kaiwa_pid"
+  wait "$kaiwa_pid" 2>/dev/null || true
+  start_kaiwa
+  kaiwa_label="Kaiwa WS, accounts warmed" kaiwa_run idle "$file" --hold "$seconds" --warm-up 8
   nats_run idle --rooms "$connections" --members 1 --hold "$seconds"
   echo
 }

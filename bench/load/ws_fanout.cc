@@ -63,6 +63,8 @@ void add_options(CLI::App& app, Cli& cli) {
                  "Spread loopback sources over 127.0.0.2.. (0: kernel's choice)")
       ->check(CLI::Range(0, 250));
   app.add_option("--server-pid", cli.run.server_pid, "Server process for CPU/RSS columns");
+  app.add_option("--warm-up", cli.run.warm_up_connections,
+                 "idle: first GET /v2/me and /v2/rooms per account over N connections (0: cold)");
   app.add_flag("--header", cli.header, "Print the Markdown header before the row");
   app.add_flag("--json", cli.json, "Print a JSON object instead of a Markdown row");
 }

@@ -313,7 +313,7 @@ asio::awaitable<void> HttpServer::Impl::upgrade(beast::tcp_stream& stream,
   // The HTTP session's frame ends here, so an idle WebSocket keeps only what it needs; it
   // counts against max_connections through the registry until it ends.
   auto connection = websockets.serve(stream.release_socket(), std::move(listener));
-  if (stopping.load()) {
+  if (connection && stopping.load()) {
     connection->close(close_code::kServiceRestart, std::string(kRestarting));
   }
 }

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <unistd.h>
 
 namespace kaiwa::edge {
 
@@ -20,8 +21,7 @@ constexpr int kReadsPerWake = 4;
 
 }  // namespace
 
-WebSocketConnection::WebSocketConnection(asio::ip::tcp::socket&& socket,
-                                         WebSocketConnections& owner,
+WebSocketConnection::WebSocketConnection(Socket&& socket, WebSocketConnections& owner,
                                          std::shared_ptr<WebSocketListener> listener)
     : socket_(std::move(socket)),
       owner_(owner),
@@ -47,14 +47,13 @@ void WebSocketConnection::start() {
 
 void WebSocketConnection::wait_readable() {
   // Waiting for readability needs no buffer: an idle connection holds none.
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](boost::system::error_code ec) {
-                       if (ec) {
-                         self->finish();
-                         return;
-                       }
-                       self->on_readable();
-                     });
+  socket_.async_wait(Socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) {
+      self->finish();
+      return;
+    }
+    self->on_readable();
+  });
 }
 
 void WebSocketConnection::on_readable() {
@@ -134,7 +133,7 @@ void WebSocketConnection::on_client_close(std::uint16_t code) {
   closing_ = true;
   drop_queue();
   control_.clear();
-  close_ = CloseRequest{code, {}};
+  close_ = std::make_unique<CloseRequest>(CloseRequest{code, {}});
   wake_writer();
 }
 
@@ -149,7 +148,7 @@ void WebSocketConnection::fail(std::uint16_t code, std::string_view why) {
   closing_ = true;
   drop_queue();
   control_.clear();
-  close_ = CloseRequest{code, std::string(why)};
+  close_ = std::make_unique<CloseRequest>(CloseRequest{code, std::string(why)});
   wake_writer();
 }
 
@@ -185,7 +184,7 @@ void WebSocketConnection::close(std::uint16_t code, std::string reason) {
 void WebSocketConnection::begin_close(CloseRequest request) {
   closing_ = true;
   drop_queue();
-  close_ = std::move(request);
+  close_ = std::make_unique<CloseRequest>(std::move(request));
   wake_writer();
 }
 
@@ -246,7 +245,7 @@ void WebSocketConnection::write_next() {
     if (out_.empty() && close_) {
       // A client's close without a code is answered without one.
       out_ = close_->code == frames::kNoStatus ? frames::frame_header(frames::Opcode::kClose, 0)
-                                                : frames::close_frame(close_->code, close_->reason);
+                                               : frames::close_frame(close_->code, close_->reason);
       close_.reset();
       close_written_ = true;
       writes_close = true;
@@ -258,20 +257,20 @@ void WebSocketConnection::write_next() {
       return;
     }
   }
-  asio::async_write(socket_, asio::buffer(out_),
-                    [self = shared_from_this(), writes_close](boost::system::error_code ec,
-                                                              std::size_t) {
-                      self->owner_.options().budget->give_back(self->out_charge_);
-                      self->out_charge_ = 0;
-                      if (ec) {
-                        self->finish();
-                        return;
-                      }
-                      if (writes_close) {
-                        self->after_close_written();
-                      }
-                      self->write_next();
-                    });
+  asio::async_write(
+      socket_, asio::buffer(out_),
+      [self = shared_from_this(), writes_close](boost::system::error_code ec, std::size_t) {
+        self->owner_.options().budget->give_back(self->out_charge_);
+        self->out_charge_ = 0;
+        if (ec) {
+          self->finish();
+          return;
+        }
+        if (writes_close) {
+          self->after_close_written();
+        }
+        self->write_next();
+      });
 }
 
 void WebSocketConnection::after_close_written() {
@@ -284,7 +283,7 @@ void WebSocketConnection::after_close_written() {
   if (client_closed) {
     // Our close answered the client's (or failed the connection): nothing more to say.
     boost::system::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(Socket::shutdown_send, ignored);
     finish();
     return;
   }
@@ -300,7 +299,8 @@ void WebSocketConnection::keepalive(std::uint32_t now) {
   const auto ping_after = static_cast<std::uint32_t>(options.ping_after.count());
   const std::uint32_t silent = now - heard_at_.load(std::memory_order_relaxed);
   const bool close_unanswered =
-      close_sent != 0 && now - close_sent >= static_cast<std::uint32_t>(options.close_timeout.count());
+      close_sent != 0 &&
+      now - close_sent >= static_cast<std::uint32_t>(options.close_timeout.count());
   if (close_unanswered || silent >= 2 * ping_after) {
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->finish(); });
     return;
@@ -342,8 +342,23 @@ WebSocketConnections::WebSocketConnections(asio::io_context& io, WebSocketConnec
 
 std::shared_ptr<WebSocketChannel> WebSocketConnections::serve(
     asio::ip::tcp::socket socket, std::shared_ptr<WebSocketListener> listener) {
-  auto connection = std::make_shared<WebSocketConnection>(std::move(socket), *this,
-                                                          std::move(listener));
+  // The descriptor moves to a socket whose executor is a concrete strand (see Strand).
+  boost::system::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  const int descriptor = ec ? -1 : socket.release(ec);
+  WebSocketConnection::Socket typed(asio::make_strand(io_.get_executor()));
+  if (!ec) {
+    typed.assign(protocol, descriptor, ec);
+    if (ec) {
+      ::close(descriptor);  // released by the old socket, never taken by the new one
+    }
+  }
+  if (ec) {
+    listener->on_closed();
+    return nullptr;
+  }
+  auto connection =
+      std::make_shared<WebSocketConnection>(std::move(typed), *this, std::move(listener));
   {
     std::lock_guard lock(mutex_);
     connections_.emplace(connection.get(), connection);

@@ -168,15 +168,18 @@ ReadEvent FrameReader::data_frame(Opcode opcode, bool fin, std::string_view payl
   }
   message_bytes_ += payload.size();
   if (message_is_text_) {
-    text_ += payload;
+    if (!text_) {
+      text_ = std::make_unique<std::string>();
+    }
+    *text_ += payload;
   }
   if (!fin) {
     return event_of(ReadEvent::Kind::kNeedMore, consumed);
   }
-  const bool valid = !message_is_text_ || core::is_valid_utf8(text_);
+  const bool valid = !message_is_text_ || !text_ || core::is_valid_utf8(*text_);
   in_message_ = false;
   message_bytes_ = 0;
-  std::string().swap(text_);
+  text_.reset();
   if (!valid) {
     return error(kInvalidPayload, "a text message that is not UTF-8");
   }

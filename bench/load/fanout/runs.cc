@@ -13,6 +13,7 @@
 #include "fanout/clock.h"
 #include "fanout/proc_stats.h"
 #include "fanout/publisher.h"
+#include "fanout/warm_up.h"
 
 namespace fanout {
 namespace {
@@ -265,6 +266,10 @@ void warn_if_incomplete(std::uint64_t lost, std::uint64_t duplicates, const Post
 }  // namespace
 
 Report run_idle(const RunOptions& options, Layout& layout) {
+  if (options.warm_up_connections > 0 && options.protocol == Protocol::kKaiwa) {
+    warm_up_accounts(parse_endpoint(options.protocol, options.url), layout,
+                     options.warm_up_connections);
+  }
   SubscriberGroup group(options, layout);
   const ServerSample before = sample(options.server_pid);
   const std::int64_t started = now_ns();

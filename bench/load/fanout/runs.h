@@ -28,6 +28,9 @@ struct RunOptions {
   std::size_t connect_window = 1000;
   int source_ips = 8;
   pid_t server_pid = 0;  // for CPU and RSS columns; 0 leaves them out
+  // idle, Kaiwa: before the first sample, GET /v2/me and /v2/rooms per account over this many
+  // connections (0: none), so the RSS column counts connections, not caches a cold start fills.
+  std::size_t warm_up_connections = 0;
 };
 
 // Each run connects every subscriber of the layout, does its thing and returns one row.
