@@ -70,6 +70,9 @@ class WebSocketConnection final : public WebSocketChannel,
     std::string reason;
   };
 
+  // Runs handler on the connection's strand, later.
+  template <typename Handler>
+  void on_strand(Handler&& handler);
   void wait_readable();
   void on_readable();
   // Handles a client's bytes; false when the connection is closing and reading should stop.

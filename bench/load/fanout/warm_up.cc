@@ -50,9 +50,9 @@ void warm_slice(const Endpoint& endpoint, const Layout& layout, std::size_t firs
   for (std::size_t i = first; i < layout.subscribers.size(); i += step) {
     // What a client (the web client, an SDK) asks first: who am I, and my rooms.
     for (const char* path : {"/v2/me", "/v2/rooms"}) {
-      const std::string request = std::string("GET ") + path + " HTTP/1.1\r\nHost: " +
-                                  endpoint.host_header + "\r\nX-ChatWorkToken: " +
-                                  layout.subscribers[i].token + "\r\n\r\n";
+      const std::string request =
+          std::string("GET ") + path + " HTTP/1.1\r\nHost: " + endpoint.host_header +
+          "\r\nX-ChatWorkToken: " + layout.subscribers[i].token + "\r\n\r\n";
       if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
         throw std::runtime_error("warm-up: write failed");
       }

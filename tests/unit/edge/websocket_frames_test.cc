@@ -95,6 +95,7 @@ TEST(WebSocketFramesTest, RefusesWhatRfc6455Forbids) {
     std::string bytes;
     std::uint16_t code;
   };
+
   const std::vector<Case> cases = {
       {"unmasked", std::string("\x81\x05hello", 7), kProtocolError},
       {"reserved bits", with_first_byte(client_frame(0x1, ""), '\xF1'), kProtocolError},
@@ -139,7 +140,9 @@ TEST(WebSocketFramesTest, EncodesServerFramesUnmaskedInTheShortestLengthForm) {
   EXPECT_EQ(frame_header(Opcode::kText, 126), std::string("\x81\x7E\x00\x7E", 4));
   EXPECT_EQ(frame_header(Opcode::kText, 70000),
             std::string("\x81\x7F\x00\x00\x00\x00\x00\x01\x11\x70", 10));
-  EXPECT_EQ(control_frame(Opcode::kPong, "ab"), std::string("\x8A\x02" "ab", 4));
+  EXPECT_EQ(control_frame(Opcode::kPong, "ab"), std::string("\x8A\x02"
+                                                            "ab",
+                                                            4));
   EXPECT_EQ(close_frame(1012, "restart"), std::string("\x88\x09\x03\xF4", 4) + "restart");
 }
 
