@@ -200,14 +200,15 @@ core::Result<core::JoinRequest> InvitationService::approve(core::AccountId calle
                            enter_group_as_admin(tx, room_id, caller, kAnswerAction));
     KAIWA_ASSIGN_OR_RETURN(core::JoinRequest request, find_live_request(tx, room_id, id));
     KAIWA_TRY(tx.delete_join_request(id));
-    KAIWA_ASSIGN_OR_RETURN(auto membership, tx.find_membership(room_id, request.account.id));
-    if (!membership) {
-      // Added another way meanwhile (the member list): nothing left to add.
-      KAIWA_TRY(add_joiner(tx, room, request.account.id, caller, now_ms));
-    }
+    // The answer first, then the membership it brings: a client sees "approved", then the room.
     KAIWA_TRY(tell_request_ended(tx, request, "join_request_approved",
                                  request_payload(request, room.name).add("by", caller.value),
                                  now_ms));
+    KAIWA_ASSIGN_OR_RETURN(auto membership, tx.find_membership(room_id, request.account.id));
+    if (!membership) {
+      // Unless added another way meanwhile (the member list).
+      KAIWA_TRY(add_joiner(tx, room, request.account.id, caller, now_ms));
+    }
     return request;
   });
 }
@@ -228,8 +229,8 @@ core::Result<core::JoinRequest> InvitationService::reject(core::AccountId caller
   });
 }
 
-core::Status cancel_join_requests(ports::StoreTx& tx, core::RoomId room_id,
-                                  std::string_view reason, std::int64_t now_ms) {
+core::Status cancel_join_requests(ports::StoreTx& tx, core::RoomId room_id, std::string_view reason,
+                                  std::int64_t now_ms) {
   KAIWA_ASSIGN_OR_RETURN(auto requests, tx.list_join_requests(room_id, kAllRequests));
   if (requests.empty()) {
     return core::ok();

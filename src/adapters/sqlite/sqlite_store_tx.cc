@@ -455,14 +455,10 @@ Status SqliteStoreTx::update_room(const core::Room& room) {
 
 Status SqliteStoreTx::delete_room(RoomId id) {
   static constexpr std::array<std::string_view, 8> kDeletes = {
-      "DELETE FROM join_requests WHERE room_id = ?",
-      "DELETE FROM mentions WHERE room_id = ?",
-      "DELETE FROM messages WHERE room_id = ?",
-      "DELETE FROM tasks WHERE room_id = ?",
-      "DELETE FROM files WHERE room_id = ?",
-      "DELETE FROM room_links WHERE room_id = ?",
-      "DELETE FROM memberships WHERE room_id = ?",
-      "DELETE FROM rooms WHERE id = ?"};
+      "DELETE FROM join_requests WHERE room_id = ?", "DELETE FROM mentions WHERE room_id = ?",
+      "DELETE FROM messages WHERE room_id = ?",      "DELETE FROM tasks WHERE room_id = ?",
+      "DELETE FROM files WHERE room_id = ?",         "DELETE FROM room_links WHERE room_id = ?",
+      "DELETE FROM memberships WHERE room_id = ?",   "DELETE FROM rooms WHERE id = ?"};
   for (std::string_view sql : kDeletes) {
     KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(sql));
     KAIWA_TRY(s->bind(1, id.value).exec());
@@ -1048,7 +1044,7 @@ Result<core::JoinRequestId> SqliteStoreTx::insert_join_request(RoomId room, Acco
 }
 
 Result<std::optional<core::JoinRequest>> SqliteStoreTx::find_join_request(RoomId room,
-                                                                         core::JoinRequestId id) {
+                                                                          core::JoinRequestId id) {
   static const std::string kSql =
       std::string(kJoinRequestSelect) + "WHERE j.id = ? AND j.room_id = ?";
   KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
@@ -1056,7 +1052,7 @@ Result<std::optional<core::JoinRequest>> SqliteStoreTx::find_join_request(RoomId
 }
 
 Result<std::optional<core::JoinRequest>> SqliteStoreTx::find_join_request_of(RoomId room,
-                                                                            AccountId account) {
+                                                                             AccountId account) {
   static const std::string kSql =
       std::string(kJoinRequestSelect) + "WHERE j.room_id = ? AND j.account_id = ?";
   KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
@@ -1065,7 +1061,7 @@ Result<std::optional<core::JoinRequest>> SqliteStoreTx::find_join_request_of(Roo
 }
 
 Result<std::vector<core::JoinRequest>> SqliteStoreTx::list_join_requests(RoomId room,
-                                                                        std::size_t limit) {
+                                                                         std::size_t limit) {
   static const std::string kSql =
       std::string(kJoinRequestSelect) + "WHERE j.room_id = ? ORDER BY j.id LIMIT ?";
   KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));

@@ -111,8 +111,8 @@ class SqliteStoreTx final : public ports::StoreTx {
 
   core::Result<core::JoinRequestId> insert_join_request(core::RoomId room, core::AccountId account,
                                                         std::int64_t now) override;
-  core::Result<std::optional<core::JoinRequest>> find_join_request(
-      core::RoomId room, core::JoinRequestId id) override;
+  core::Result<std::optional<core::JoinRequest>> find_join_request(core::RoomId room,
+                                                                   core::JoinRequestId id) override;
   core::Result<std::optional<core::JoinRequest>> find_join_request_of(
       core::RoomId room, core::AccountId account) override;
   core::Result<std::vector<core::JoinRequest>> list_join_requests(core::RoomId room,

@@ -126,8 +126,7 @@ edge::HttpResponse InvitationApi::join(core::AccountId caller, edge::HttpRequest
 edge::HttpResponse InvitationApi::list_requests(core::AccountId caller,
                                                 edge::HttpRequest& request) {
   KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, chatwork::path_id(request, "room_id"));
-  KAIWA_ASSIGN_OR_RESPOND(auto requests,
-                          invitations_.list_requests(caller, core::RoomId(room_id)));
+  KAIWA_ASSIGN_OR_RESPOND(auto requests, invitations_.list_requests(caller, core::RoomId(room_id)));
   chatwork::Json json;
   JsonWriter& w = json.writer();
   w.StartObject();
@@ -153,8 +152,8 @@ edge::HttpResponse InvitationApi::reject_request(core::AccountId caller,
   return answer_request(caller, request, false);
 }
 
-edge::HttpResponse InvitationApi::answer_request(core::AccountId caller,
-                                                 edge::HttpRequest& request, bool approve) {
+edge::HttpResponse InvitationApi::answer_request(core::AccountId caller, edge::HttpRequest& request,
+                                                 bool approve) {
   KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, chatwork::path_id(request, "room_id"));
   KAIWA_ASSIGN_OR_RESPOND(core::JoinRequestId id, request_id_param(request));
   auto answered = approve ? invitations_.approve(caller, core::RoomId(room_id), id)
