@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/event_payload.h"
+#include "app/invitation_service.h"
 #include "app/message_service.h"
 #include "app/system_messages.h"
 #include "core/limits.h"
@@ -120,11 +121,6 @@ core::Status store_link(ports::StoreTx& tx, const core::RoomLink& link) {
   return put;
 }
 
-// The room, for a caller who must be an admin of a group chat to do `action` there: the room
-// gate first (not a member: not found), then the room's kind, then the role.
-core::Result<core::Room> enter_group_as_admin(ports::StoreTx& tx, core::RoomId room_id,
-                                              core::AccountId caller, std::string_view action);
-
 }  // namespace
 
 core::Result<core::Membership> enter_room(ports::StoreTx& tx, core::RoomId room,
@@ -134,8 +130,6 @@ core::Result<core::Membership> enter_room(ports::StoreTx& tx, core::RoomId room,
   return *membership;
 }
 
-namespace {
-
 core::Result<core::Room> enter_group_as_admin(ports::StoreTx& tx, core::RoomId room_id,
                                               core::AccountId caller, std::string_view action) {
   KAIWA_ASSIGN_OR_RETURN(core::Membership membership, enter_room(tx, room_id, caller));
@@ -144,8 +138,6 @@ core::Result<core::Room> enter_group_as_admin(ports::StoreTx& tx, core::RoomId r
   KAIWA_TRY(core::require_admin(membership));
   return room;
 }
-
-}  // namespace
 
 core::Result<core::RoomView> RoomService::view_for(ports::StoreTx& tx, core::AccountId caller,
                                                    core::RoomId room) {
@@ -266,6 +258,7 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
     if (action == LeaveAction::kDelete) {
       KAIWA_TRY(core::require_group(room, "delete the room"));
       KAIWA_TRY(core::require_admin(membership));
+      KAIWA_TRY(cancel_join_requests(tx, room_id, "room_deleted", now_ms));
       KAIWA_ASSIGN_OR_RETURN(auto members, tx.list_members(room_id));
       // One per member: once the room is gone, no membership is left to address them by.
       for (const core::Member& member : members) {
@@ -288,6 +281,7 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
     KAIWA_TRY(tx.delete_files_of_uploader(room_id, caller));
     KAIWA_TRY(tx.delete_membership(room_id, caller));
     if (members.size() == 1) {
+      KAIWA_TRY(cancel_join_requests(tx, room_id, "room_deleted", now_ms));
       KAIWA_TRY(tx.delete_room(room_id));
     }
     return true;
@@ -432,6 +426,7 @@ core::Status RoomService::delete_link(core::AccountId caller, core::RoomId room_
     if (!existing) {
       return core::Error::invalid_argument("This room has no invitation link");
     }
+    KAIWA_TRY(cancel_join_requests(tx, room_id, "link_removed", now_ms));
     KAIWA_TRY(tx.delete_link(room_id));
     KAIWA_TRY(record_event(tx, "link_changed", room_id,
                            EventPayload().add("room_id", room_id.value), now_ms));

@@ -92,4 +92,9 @@ class RoomService {
 core::Result<core::Membership> enter_room(ports::StoreTx& tx, core::RoomId room,
                                           core::AccountId caller);
 
+// The room, for a caller who must be an admin of a group chat to do `action` there: the room
+// gate first (not a member: not found), then the room's kind, then the role.
+core::Result<core::Room> enter_group_as_admin(ports::StoreTx& tx, core::RoomId room_id,
+                                              core::AccountId caller, std::string_view action);
+
 }  // namespace kaiwa::app

@@ -18,6 +18,11 @@ std::string room_created_body(std::string_view room_name,
   return body;
 }
 
+std::string member_joined_body(core::AccountId member) {
+  return "[info][dtext:chatroom_member_is][piconname:" + std::to_string(member.value) +
+         "][dtext:chatroom_added][/info]";
+}
+
 std::string task_body(std::string_view dtext, const core::Task& task) {
   std::string body = "[info][title][dtext:";
   body += dtext;

@@ -13,6 +13,8 @@ namespace kaiwa::app {
 
 std::string room_created_body(std::string_view room_name,
                               const std::vector<core::AccountId>& members);
+// Chatwork's notice for a member who joined: "Members <name> joined".
+std::string member_joined_body(core::AccountId member);
 std::string task_body(std::string_view dtext, const core::Task& task);
 std::string file_uploaded_body(std::string_view message, const core::File& file, bool is_image);
 // "247.60 KB" as Chatwork prints sizes.

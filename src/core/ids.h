@@ -26,6 +26,7 @@ using MessageId = StrongId<struct MessageIdTag>;
 using TaskId = StrongId<struct TaskIdTag>;
 using FileId = StrongId<struct FileIdTag>;
 using RequestId = StrongId<struct RequestIdTag>;
+using JoinRequestId = StrongId<struct JoinRequestIdTag>;
 
 }  // namespace kaiwa::core
 

@@ -68,4 +68,13 @@ struct RoomLink {
   bool need_acceptance = true;
 };
 
+// An account's request to join a group chat through its invitation link, waiting for an admin
+// (links with need_acceptance). account holds the short form: id, name, avatar, organization.
+struct JoinRequest {
+  JoinRequestId id;
+  RoomId room_id;
+  Account account;
+  std::int64_t requested_at = 0;
+};
+
 }  // namespace kaiwa::core

@@ -165,7 +165,8 @@ class StoreTx {
   virtual core::Result<std::optional<core::Room>> find_room(core::RoomId id) = 0;
   // Writes name, description, icon_preset and last_update_time.
   virtual core::Status update_room(const core::Room& room) = 0;
-  // Deletes the room with its memberships, messages, mentions, tasks, files and link.
+  // Deletes the room with its memberships, messages, mentions, tasks, files, link and join
+  // requests.
   virtual core::Status delete_room(core::RoomId id) = 0;
   virtual core::Result<std::optional<core::Membership>> find_membership(
       core::RoomId room, core::AccountId account) = 0;
@@ -240,6 +241,21 @@ class StoreTx {
   virtual core::Result<std::optional<core::RoomLink>> find_link_by_code(std::string_view code) = 0;
   virtual core::Status put_link(const core::RoomLink& link) = 0;
   virtual core::Status delete_link(core::RoomId room) = 0;
+
+  // --- Join requests (links with need_acceptance): at most one pending per room and account.
+  // Errors: kConflict when the account already has a pending request for the room.
+  virtual core::Result<core::JoinRequestId> insert_join_request(core::RoomId room,
+                                                                core::AccountId account,
+                                                                std::int64_t now) = 0;
+  virtual core::Result<std::optional<core::JoinRequest>> find_join_request(
+      core::RoomId room, core::JoinRequestId id) = 0;
+  virtual core::Result<std::optional<core::JoinRequest>> find_join_request_of(
+      core::RoomId room, core::AccountId account) = 0;
+  // The room's pending requests, oldest first, at most limit.
+  virtual core::Result<std::vector<core::JoinRequest>> list_join_requests(core::RoomId room,
+                                                                          std::size_t limit) = 0;
+  virtual core::Status delete_join_request(core::JoinRequestId id) = 0;
+  virtual core::Result<std::int64_t> count_members(core::RoomId room) = 0;
 
   // --- Settings that belong to the deployment (e.g. the URL-signing secret)
   virtual core::Result<std::optional<std::string>> find_setting(std::string_view key) = 0;

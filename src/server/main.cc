@@ -10,6 +10,7 @@
 #include "api/chatwork/chatwork_api.h"
 #include "api/chatwork/error_mapping.h"
 #include "api/kaiwa/event_hub.h"
+#include "api/kaiwa/invitation_api.h"
 #include "api/kaiwa/kaiwa_api.h"
 #include "api/kaiwa/profile_api.h"
 #include "api/kaiwa/search_api.h"
@@ -315,6 +316,8 @@ int serve(Config config) {
   session_api.add_routes(router);
   api::kaiwa::ProfileApi profile_api(chatwork, *parts.profiles);
   profile_api.add_routes(router);
+  api::kaiwa::InvitationApi invitation_api(chatwork, *parts.invitations);
+  invitation_api.add_routes(router);
 
   add_metrics_route(router, metrics);
   add_web_client_routes(router, web_client);

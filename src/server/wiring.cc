@@ -59,6 +59,7 @@ core::Result<std::unique_ptr<Application>> open_application(const Config& config
   application->stream = std::make_unique<app::StreamService>(deps);
   application->sessions = std::make_unique<app::SessionService>(deps);
   application->profiles = std::make_unique<app::ProfileService>(deps);
+  application->invitations = std::make_unique<app::InvitationService>(deps);
   return application;
 }
 

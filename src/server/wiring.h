@@ -12,6 +12,7 @@
 #include "app/account_service.h"
 #include "app/contact_service.h"
 #include "app/file_service.h"
+#include "app/invitation_service.h"
 #include "app/message_service.h"
 #include "app/profile_service.h"
 #include "app/room_service.h"
@@ -39,6 +40,7 @@ struct Application {
   std::unique_ptr<app::StreamService> stream;
   std::unique_ptr<app::SessionService> sessions;
   std::unique_ptr<app::ProfileService> profiles;
+  std::unique_ptr<app::InvitationService> invitations;
   std::unique_ptr<app::Dependencies> dependencies;
   // Opened only by the process that indexes (the server, `kaiwa reindex`): one at a time.
   std::unique_ptr<groonga::GroongaSearchIndex> search_index;

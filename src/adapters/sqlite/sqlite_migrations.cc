@@ -187,11 +187,25 @@ ALTER TABLE accounts ADD COLUMN avatar_content_type TEXT NOT NULL DEFAULT '';
 UPDATE accounts SET avatar_image_url = '' WHERE avatar_image_url <> '';
 )sql";
 
+// Join requests (POST /kaiwa/v1/invitations/{code}/join on a link with need_acceptance): one
+// pending request per room and account until an admin answers it, the link is removed or the
+// room is deleted. AUTOINCREMENT: an id is never reused, so a late event about an answered
+// request cannot be taken for a newer one. Expand-only: version 4 binaries ignore the table (their
+// room deletes leave its rows behind, and version 5 treats a request of a missing room or link as
+// gone).
+constexpr const char* kJoinRequests = R"sql(
+CREATE TABLE join_requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  room_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  created_at INTEGER NOT NULL,
+  UNIQUE (room_id, account_id)
+);
+)sql";
+
 constexpr std::array kMigrations = {
-    Migration{1, kInitialSchema},
-    Migration{2, kEventAudience},
-    Migration{3, kSessions},
-    Migration{4, kAvatars},
+    Migration{1, kInitialSchema}, Migration{2, kEventAudience}, Migration{3, kSessions},
+    Migration{4, kAvatars},       Migration{5, kJoinRequests},
 };
 
 core::Result<int> current_version(Connection& connection) {

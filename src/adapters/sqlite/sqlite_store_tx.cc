@@ -454,14 +454,11 @@ Status SqliteStoreTx::update_room(const core::Room& room) {
 }
 
 Status SqliteStoreTx::delete_room(RoomId id) {
-  static constexpr std::array<std::string_view, 7> kDeletes = {
-      "DELETE FROM mentions WHERE room_id = ?",
-      "DELETE FROM messages WHERE room_id = ?",
-      "DELETE FROM tasks WHERE room_id = ?",
-      "DELETE FROM files WHERE room_id = ?",
-      "DELETE FROM room_links WHERE room_id = ?",
-      "DELETE FROM memberships WHERE room_id = ?",
-      "DELETE FROM rooms WHERE id = ?"};
+  static constexpr std::array<std::string_view, 8> kDeletes = {
+      "DELETE FROM join_requests WHERE room_id = ?", "DELETE FROM mentions WHERE room_id = ?",
+      "DELETE FROM messages WHERE room_id = ?",      "DELETE FROM tasks WHERE room_id = ?",
+      "DELETE FROM files WHERE room_id = ?",         "DELETE FROM room_links WHERE room_id = ?",
+      "DELETE FROM memberships WHERE room_id = ?",   "DELETE FROM rooms WHERE id = ?"};
   for (std::string_view sql : kDeletes) {
     KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(sql));
     KAIWA_TRY(s->bind(1, id.value).exec());
@@ -1004,6 +1001,83 @@ Status SqliteStoreTx::put_link(const core::RoomLink& link) {
 Status SqliteStoreTx::delete_link(RoomId room) {
   KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare("DELETE FROM room_links WHERE room_id = ?"));
   return s->bind(1, room.value).exec();
+}
+
+// --- Join requests
+
+namespace {
+
+// A request with its account's short form and organization, in read_join_request's order.
+constexpr std::string_view kJoinRequestSelect =
+    "SELECT j.id, j.room_id, j.created_at, a.id, a.name, a.avatar_image_url, a.chatwork_id, "
+    "a.organization_id, o.name, a.department FROM join_requests j "
+    "JOIN accounts a ON a.id = j.account_id JOIN organizations o ON o.id = a.organization_id ";
+
+core::JoinRequest read_join_request(const Statement& row) {
+  core::JoinRequest request;
+  request.id = core::JoinRequestId(row.int64(0));
+  request.room_id = RoomId(row.int64(1));
+  request.requested_at = row.int64(2);
+  request.account = read_account_mini(row, 3);
+  request.account.chatwork_id = row.text(6);
+  request.account.organization_id = core::OrganizationId(row.int64(7));
+  request.account.organization_name = row.text(8);
+  request.account.department = row.text(9);
+  return request;
+}
+
+}  // namespace
+
+Result<core::JoinRequestId> SqliteStoreTx::insert_join_request(RoomId room, AccountId account,
+                                                               std::int64_t now) {
+  KAIWA_ASSIGN_OR_RETURN(
+      Statement * s,
+      prepare("INSERT INTO join_requests (room_id, account_id, created_at) VALUES (?, ?, ?)"));
+  auto inserted = s->bind(1, room.value).bind(2, account.value).bind(3, now).exec();
+  if (!inserted) {
+    if (inserted.error().is(core::ErrorCode::kConflict)) {
+      return core::Error::conflict("A request to join this room is already pending");
+    }
+    return inserted.error();
+  }
+  return core::JoinRequestId(connection_.last_insert_rowid());
+}
+
+Result<std::optional<core::JoinRequest>> SqliteStoreTx::find_join_request(RoomId room,
+                                                                          core::JoinRequestId id) {
+  static const std::string kSql =
+      std::string(kJoinRequestSelect) + "WHERE j.id = ? AND j.room_id = ?";
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  return fetch_one<core::JoinRequest>(s->bind(1, id.value).bind(2, room.value), read_join_request);
+}
+
+Result<std::optional<core::JoinRequest>> SqliteStoreTx::find_join_request_of(RoomId room,
+                                                                             AccountId account) {
+  static const std::string kSql =
+      std::string(kJoinRequestSelect) + "WHERE j.room_id = ? AND j.account_id = ?";
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  return fetch_one<core::JoinRequest>(s->bind(1, room.value).bind(2, account.value),
+                                      read_join_request);
+}
+
+Result<std::vector<core::JoinRequest>> SqliteStoreTx::list_join_requests(RoomId room,
+                                                                         std::size_t limit) {
+  static const std::string kSql =
+      std::string(kJoinRequestSelect) + "WHERE j.room_id = ? ORDER BY j.id LIMIT ?";
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  s->bind(1, room.value).bind(2, static_cast<std::int64_t>(limit));
+  return fetch_all<core::JoinRequest>(*s, read_join_request);
+}
+
+Status SqliteStoreTx::delete_join_request(core::JoinRequestId id) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare("DELETE FROM join_requests WHERE id = ?"));
+  return s->bind(1, id.value).exec();
+}
+
+Result<std::int64_t> SqliteStoreTx::count_members(RoomId room) {
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("SELECT COUNT(*) FROM memberships WHERE room_id = ?"));
+  return fetch_int(s->bind(1, room.value));
 }
 
 // --- Settings

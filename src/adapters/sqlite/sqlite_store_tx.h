@@ -109,6 +109,17 @@ class SqliteStoreTx final : public ports::StoreTx {
   core::Status put_link(const core::RoomLink& link) override;
   core::Status delete_link(core::RoomId room) override;
 
+  core::Result<core::JoinRequestId> insert_join_request(core::RoomId room, core::AccountId account,
+                                                        std::int64_t now) override;
+  core::Result<std::optional<core::JoinRequest>> find_join_request(core::RoomId room,
+                                                                   core::JoinRequestId id) override;
+  core::Result<std::optional<core::JoinRequest>> find_join_request_of(
+      core::RoomId room, core::AccountId account) override;
+  core::Result<std::vector<core::JoinRequest>> list_join_requests(core::RoomId room,
+                                                                  std::size_t limit) override;
+  core::Status delete_join_request(core::JoinRequestId id) override;
+  core::Result<std::int64_t> count_members(core::RoomId room) override;
+
   core::Result<std::optional<std::string>> find_setting(std::string_view key) override;
   core::Status put_setting(std::string_view key, std::string_view value) override;
 

@@ -5,6 +5,8 @@ import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { ContactsNavBadge, ContactsPage } from './contacts/ContactsPage';
 import { FileDropZone } from './files/Uploads';
+import { InvitationPage } from './invitations/InvitationPage';
+import { invitationStrings } from './invitations/strings';
 import { strings, type Strings } from './i18n';
 import { LangSwitch } from './LangSwitch';
 import { RoomIcon } from './RoomIcon';
@@ -14,7 +16,7 @@ import { SearchBox } from './search/SearchBox';
 import { SearchPage } from './search/SearchPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { SignIn } from './SignIn';
-import type { Store, View } from './store';
+import { invitationFromPath, type Store, type View } from './store';
 import { TasksNavBadge } from './tasks/NavBadge';
 import { TasksPage } from './tasks/TasksPage';
 import { Timeline } from './Timeline';
@@ -35,7 +37,7 @@ export function App({ store }: { store: Store }) {
   }, [lang]);
 
   const room = store.room(roomId);
-  const title = view !== 'chat' ? t.nav[view] : room ? roomTitle(room, t) : '';
+  const title = view === 'invitation' ? invitationStrings[lang].pageTitle : view !== 'chat' ? t.nav[view] : room ? roomTitle(room, t) : '';
   useEffect(() => {
     const unread = store.state.rooms.reduce((n, r) => n + r.unread_num, 0);
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${title ? `${title} - ` : ''}Kaiwa`;
@@ -48,7 +50,7 @@ export function App({ store }: { store: Store }) {
       </div>
     );
   }
-  if (phase === 'signed-out') return <SignIn store={store} t={t} />;
+  if (phase === 'signed-out') return <SignIn store={store} t={t} note={invitationFromPath() !== null ? invitationStrings[lang].signInNote : undefined} />;
 
   const members = roomId !== null ? store.state.members.get(roomId) : undefined;
   return (
@@ -91,6 +93,7 @@ export function App({ store }: { store: Store }) {
           {view === 'contacts' && <ContactsPage store={store} t={t} />}
           {view === 'search' && <SearchPage store={store} t={t} />}
           {view === 'settings' && <SettingsPage store={store} t={t} />}
+          {view === 'invitation' && <InvitationPage store={store} t={t} code={invitationFromPath() ?? ''} />}
           {view !== 'chat' ? null : room && store.state.timeline ? (
             <>
               <div class="room-header">
@@ -129,7 +132,7 @@ export function App({ store }: { store: Store }) {
 }
 
 // Search is the header's field on a wide screen; a phone has no room for it there, so it gets a link.
-const kPages: readonly View[] = ['chat', 'tasks', 'contacts', 'search'];
+const kPages: readonly Exclude<View, 'invitation'>[] = ['chat', 'tasks', 'contacts', 'search'];
 
 // The header's links between the main pages (Settings is behind the user's own name).
 function MainNav({ store, t }: { store: Store; t: Strings }) {

@@ -5,7 +5,8 @@ import type { Strings } from './i18n';
 import { LangSwitch } from './LangSwitch';
 import type { Store } from './store';
 
-export function SignIn({ store, t }: { store: Store; t: Strings }) {
+// `note`: why signing in is asked for here (an invitation link waiting behind it).
+export function SignIn({ store, t, note }: { store: Store; t: Strings; note?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -38,6 +39,11 @@ export function SignIn({ store, t }: { store: Store; t: Strings }) {
         </div>
         <h1 id="signin-title">{t.signInTitle}</h1>
         <p class="signin-lead">{t.signInLead}</p>
+        {note && (
+          <p class="signin-note" data-testid="signin-note">
+            {note}
+          </p>
+        )}
         <form onSubmit={submit} noValidate>
           <label class="field">
             <span>{t.email}</span>

@@ -27,8 +27,9 @@ export interface Timeline {
 }
 
 // The main area's page. 'chat' is the room list with the open room; the others are pages of
-// their own, each with its own path (/tasks, /contacts, /search?q=…, /settings).
-export type View = 'chat' | 'tasks' | 'contacts' | 'search' | 'settings';
+// their own, each with its own path (/tasks, /contacts, /search?q=…, /settings, and /g/<code>
+// for an invitation link).
+export type View = 'chat' | 'tasks' | 'contacts' | 'search' | 'settings' | 'invitation';
 // The open room's side panel.
 export type RoomPanel = 'tasks' | 'files' | 'members';
 
@@ -122,7 +123,8 @@ export class Store {
       if (id !== null) this.counters.markRead(id, 0);
       return;
     }
-    const path = `/${view}${search}`;
+    // An invitation's address is its link: `search` is the code.
+    const path = view === 'invitation' ? `/g/${encodeURIComponent(search)}` : `/${view}${search}`;
     if (push && location.pathname + location.search !== path) history.pushState(null, '', path);
     this.set({ view });
   }
@@ -209,7 +211,8 @@ export class Store {
     this.counters.reset();
     this.eventListeners.clear();
     this.api.http.csrfToken = '';
-    if (location.pathname !== '/') history.replaceState(null, '', '/');
+    // An invitation link stays in the address, so signing in comes back to it.
+    if (location.pathname !== '/' && invitationFromPath() === null) history.replaceState(null, '', '/');
     this.set({ phase: 'signed-out', view: 'chat', roomPanel: null, me: null, rooms: [], roomId: null, timeline: null, members: new Map(), people: new Map(), editing: null, draft: null });
   }
 
@@ -592,8 +595,20 @@ export class Store {
 }
 
 export function viewFromPath(): View {
+  if (invitationFromPath() !== null) return 'invitation';
   const m = /^\/(tasks|contacts|search|settings)$/.exec(location.pathname);
   return m ? (m[1] as View) : 'chat';
+}
+
+// The code of an invitation link's address (/g/<code>), if this is one.
+export function invitationFromPath(): string | null {
+  const m = /^\/g\/([^/]+)\/?$/.exec(location.pathname);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1];
+  }
 }
 
 export function roomFromPath(): number | null {

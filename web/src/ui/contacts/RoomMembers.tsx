@@ -11,6 +11,7 @@ import type { Store } from '../store';
 import { createLink, deleteLink, errorText, getLink, getRoomDetail, leaveOrDeleteRoom, listsOf, putMembers, updateLink, updateRoom, type Role, type RoomDetail, type RoomLink } from './api';
 import './contacts.css';
 import { contactsModel } from './model';
+import { JoinRequests } from '../invitations/JoinRequests';
 import { PresetPicker } from './NewGroupDialog';
 import { presetOf } from '../RoomIcon';
 import { contactStrings, type ContactStrings } from './strings';
@@ -59,6 +60,7 @@ export function RoomMembers({ store, room }: { store: Store; t: Strings; room: R
       {isGroup && <RoomSummary key={room.room_id} store={store} s={s} room={room} detail={detail} isAdmin={isAdmin} onSaved={setDetail} />}
       {room.type === 'direct' && <p class="contacts-hint members-note">{s.directNote}</p>}
       {room.type === 'my' && <p class="contacts-hint members-note">{s.myChatNote}</p>}
+      {isAdmin && <JoinRequests key={room.room_id} store={store} room={room} />}
       <MemberList key={room.room_id} store={store} s={s} room={room} isAdmin={isAdmin} />
       {isGroup && <LinkSection key={room.room_id} store={store} s={s} room={room} isAdmin={isAdmin} link={link} failed={linkFailed} onChange={setLink} />}
       {isGroup && <LeaveOrDelete key={room.room_id} store={store} s={s} room={room} isAdmin={isAdmin} />}
