@@ -187,11 +187,15 @@ ALTER TABLE accounts ADD COLUMN avatar_content_type TEXT NOT NULL DEFAULT '';
 UPDATE accounts SET avatar_image_url = '' WHERE avatar_image_url <> '';
 )sql";
 
+// Contact requests by email (POST /kaiwa/v1/contact_requests): found ignoring ASCII case.
+// Expand-only: version 4 binaries never read the index.
+constexpr const char* kEmailLookup = R"sql(
+CREATE INDEX accounts_login_mail_nocase ON accounts(login_mail COLLATE NOCASE);
+)sql";
+
 constexpr std::array kMigrations = {
-    Migration{1, kInitialSchema},
-    Migration{2, kEventAudience},
-    Migration{3, kSessions},
-    Migration{4, kAvatars},
+    Migration{1, kInitialSchema}, Migration{2, kEventAudience}, Migration{3, kSessions},
+    Migration{4, kAvatars},       Migration{5, kEmailLookup},
 };
 
 core::Result<int> current_version(Connection& connection) {
