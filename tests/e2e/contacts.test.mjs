@@ -303,6 +303,7 @@ describe('contacts and group chats', () => {
       await panel.getByRole('button', { name: 'メンバーを追加' }).click();
       await panel.getByLabel('メンバーを絞り込み').fill('山田');
       await panel.locator('.add-members .people-group', { hasText: '同じ組織の人' }).getByRole('button', { name: '山田 花子 さんを追加' }).waitFor({ timeout: 5000 });
+      await shot(page, 'members-add-ja-desktop');
       await panel.locator('.add-members').getByRole('button', { name: '閉じる' }).click();
 
       pageB.page.once('dialog', (d) => d.accept());

@@ -25,7 +25,7 @@ class ColleagueServiceTest : public test::AppTestBase {
     colleagues_ = std::make_unique<ColleagueService>(app_.deps(), *normalizer_);
   }
 
-  std::vector<std::string> names(core::AccountId caller, ColleagueQuery query,
+  std::vector<std::string> names(core::AccountId caller, const ColleagueQuery& query,
                                  bool* has_more = nullptr) {
     const ColleaguePage page = must(colleagues_->list_colleagues(caller, query));
     if (has_more != nullptr) {
