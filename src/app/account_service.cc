@@ -8,17 +8,6 @@ namespace kaiwa::app {
 namespace {
 
 constexpr std::string_view kMyChatName = "マイチャット";
-constexpr std::size_t kMaxEmailChars = 254;
-
-core::Status validate_email(std::string_view email) {
-  KAIWA_TRY(core::validate_text("email", email, 3, kMaxEmailChars));
-  auto at = email.find('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
-      email.find_first_of(" \t\r\n") != std::string_view::npos) {
-    return core::Error::invalid_argument("Parameter 'email' is not an email address");
-  }
-  return core::ok();
-}
 
 }  // namespace
 
@@ -32,7 +21,7 @@ core::Result<CreatedAccount> AccountService::create_account(
     core::OrganizationId organization, std::string_view name, std::string_view email,
     std::optional<std::string_view> password) {
   KAIWA_TRY(core::validate_text("name", name, 1, core::kMaxRoomNameChars));
-  KAIWA_TRY(validate_email(email));
+  KAIWA_TRY(core::validate_email(email));
   std::string password_hash;
   if (password) {
     KAIWA_TRY(core::validate_text("password", *password, core::kMinPasswordChars,

@@ -43,9 +43,35 @@ core::Status record_request_answered(ports::StoreTx& tx,
 core::Status require_account(ports::StoreTx& tx, core::AccountId id) {
   KAIWA_ASSIGN_OR_RETURN(auto account, tx.find_account(id));
   if (!account) {
-    return core::Error::not_found("Account not found");
+    return core::Error::not_found("Account not found").because(core::reason::kAccountNotFound);
   }
   return core::ok();
+}
+
+core::Error already_contact() {
+  return core::Error::invalid_argument("This account is already a contact")
+      .because(core::reason::kContactExists);
+}
+
+core::Error to_self() {
+  return core::Error::invalid_argument("You cannot send a contact request to yourself")
+      .because(core::reason::kContactSelf);
+}
+
+// Records the request from caller to target and tells target, in the caller's transaction.
+// Errors: kConflict when caller already has a request pending to target.
+core::Result<core::RequestId> insert_request(ports::StoreTx& tx, core::AccountId caller,
+                                             core::AccountId target, std::string_view message,
+                                             std::int64_t now) {
+  KAIWA_ASSIGN_OR_RETURN(core::RequestId request,
+                         tx.insert_contact_request(caller, target, message, now));
+  KAIWA_TRY(record_personal_event(tx, "contact_request_received", core::RoomId(), target,
+                                  EventPayload()
+                                      .add("request_id", request.value)
+                                      .add("account_id", caller.value)
+                                      .add("message", message),
+                                  now * 1000));
+  return request;
 }
 
 }  // namespace
@@ -80,29 +106,53 @@ core::Result<core::RequestId> ContactService::send_request(core::AccountId calle
                                                            std::string_view message) {
   KAIWA_TRY(core::validate_text("message", message, 0, core::kMaxMessageChars));
   if (caller == target) {
-    return core::Error::invalid_argument("You cannot send a contact request to yourself");
+    return to_self();
   }
   const std::int64_t now = deps_.clock.now_unix();
   return deps_.store.write([&](ports::StoreTx& tx) -> core::Result<core::RequestId> {
     KAIWA_TRY(require_account(tx, target));
     KAIWA_ASSIGN_OR_RETURN(bool already, tx.are_contacts(caller, target));
     if (already) {
-      return core::Error::invalid_argument("This account is already a contact");
+      return already_contact();
     }
-    auto request = tx.insert_contact_request(caller, target, message, now);
+    auto request = insert_request(tx, caller, target, message, now);
     if (!request && request.error().is(core::ErrorCode::kConflict)) {
-      return core::Error::invalid_argument(request.error().message);
-    }
-    if (request) {
-      KAIWA_TRY(record_personal_event(tx, "contact_request_received", core::RoomId(), target,
-                                      EventPayload()
-                                          .add("request_id", request->value)
-                                          .add("account_id", caller.value)
-                                          .add("message", message),
-                                      now * 1000));
+      return core::Error::invalid_argument(request.error().message)
+          .because(core::reason::kContactRequestPending);
     }
     return request;
   });
+}
+
+core::Status ContactService::send_request_to_email(core::AccountId caller, std::string_view email,
+                                                   std::string_view message) {
+  KAIWA_TRY(core::validate_email(email));
+  KAIWA_TRY(core::validate_text("message", message, 0, core::kMaxMessageChars));
+  const std::int64_t now = deps_.clock.now_unix();
+  // Every outcome that says nothing about the email's owner takes the same path through one
+  // write transaction, so neither the answer nor (roughly) its timing tells them apart.
+  auto sent = deps_.store.write([&](ports::StoreTx& tx) -> core::Result<bool> {
+    KAIWA_ASSIGN_OR_RETURN(auto target, tx.find_account_by_email(email));
+    if (!target) {
+      return false;
+    }
+    if (*target == caller) {
+      return to_self();  // the caller knows their own email
+    }
+    KAIWA_ASSIGN_OR_RETURN(bool already, tx.are_contacts(caller, *target));
+    if (already) {
+      return already_contact();  // the caller knows their contacts
+    }
+    auto request = insert_request(tx, caller, *target, message, now);
+    if (!request && !request.error().is(core::ErrorCode::kConflict)) {
+      return request.error();
+    }
+    return true;  // sent now, or pending from before: the same answer
+  });
+  if (!sent) {
+    return sent.error();
+  }
+  return core::ok();
 }
 
 core::Result<std::vector<core::ContactRequest>> ContactService::incoming_requests(

@@ -20,9 +20,18 @@ class ContactService {
   // Errors: kNotFound unknown account; kInvalidArgument a == b.
   core::Status add_contact(core::AccountId a, core::AccountId b);
 
-  // Errors: kNotFound unknown target; kInvalidArgument self, already contacts, or pending.
+  // Errors: kNotFound unknown target; kInvalidArgument self, already contacts, or pending
+  // (each with its core::reason).
   core::Result<core::RequestId> send_request(core::AccountId caller, core::AccountId target,
                                              std::string_view message);
+  // Sends a request to the account that signs in with email (ASCII case ignored). Succeeds alike
+  // whether such an account exists, has a request from the caller pending, or gets one now, so
+  // the answer is no oracle for which emails have accounts; it tells apart only what the caller
+  // knows already: their own email, and a contact's.
+  // Errors: kInvalidArgument not an email (invalid_email), the caller's own (contact_self), an
+  // existing contact (contact_exists), or a message too long.
+  core::Status send_request_to_email(core::AccountId caller, std::string_view email,
+                                     std::string_view message);
   core::Result<std::vector<core::ContactRequest>> incoming_requests(core::AccountId caller);
   // Accepting makes the requester a contact; returns them with the new direct chat.
   // Errors: kNotFound unless the request is addressed to the caller.

@@ -31,7 +31,8 @@ core::Status validate_filename(std::string_view name) {
 core::Result<core::FileId> FileService::upload(core::AccountId caller, core::RoomId room,
                                                const Upload& upload) {
   if (static_cast<std::int64_t>(upload.bytes.size()) > deps_.max_upload_bytes) {
-    return core::Error::payload_too_large("The file is larger than the upload limit");
+    return core::Error::payload_too_large("The file is larger than the upload limit")
+        .because(core::reason::kFileTooLarge);
   }
   KAIWA_TRY(validate_filename(upload.filename));
   KAIWA_TRY(core::validate_text("message", upload.message, 0, core::kMaxMessageChars));

@@ -18,7 +18,8 @@ constexpr std::size_t kGeneratedLinkCodeChars = 12;
 
 core::Status validate_member_lists(const MemberLists& lists) {
   if (lists.admin_ids.empty()) {
-    return core::Error::invalid_argument("Parameter 'members_admin_ids' requires at least one id");
+    return core::Error::invalid_argument("Parameter 'members_admin_ids' requires at least one id")
+        .because(core::reason::kLastAdmin);
   }
   std::set<core::AccountId> seen;
   for (const auto* list : {&lists.admin_ids, &lists.member_ids, &lists.readonly_ids}) {
@@ -273,7 +274,8 @@ core::Status RoomService::leave_or_delete(core::AccountId caller, core::RoomId r
                                       [](const auto& m) { return m.role == core::Role::kAdmin; });
     if (membership.role == core::Role::kAdmin && admins == 1 && members.size() > 1) {
       return core::Error::invalid_argument(
-          "The last admin cannot leave; make another member an admin first");
+                 "The last admin cannot leave; make another member an admin first")
+          .because(core::reason::kLastAdmin);
     }
     // Leaving takes the leaver's tasks and uploads in the room with them (RAML action_type).
     KAIWA_TRY(record_member_gone(tx, "member_left", room_id, caller, now_ms));

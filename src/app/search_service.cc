@@ -68,7 +68,8 @@ core::Status validate(const SearchParams& params) {
     return core::Error::invalid_argument("at most 100 ids may be given");
   }
   if (params.time_from && params.time_to && *params.time_from > *params.time_to) {
-    return core::Error::invalid_argument("time_from must not be after time_to");
+    return core::Error::invalid_argument("time_from must not be after time_to")
+        .because(core::reason::kSearchTimeRange);
   }
   return core::ok();
 }
@@ -266,7 +267,8 @@ core::Result<SearchAnswer> SearchService::search(core::AccountId caller,
   KAIWA_ASSIGN_OR_RETURN(core::SearchQuery query, core::parse_search_query(params.query));
   std::shared_lock lock(rebuild_mutex_);
   if (rebuilding_) {
-    return core::Error::unavailable("the search index is being rebuilt; try again shortly");
+    return core::Error::unavailable("the search index is being rebuilt; try again shortly")
+        .because(core::reason::kSearchRebuilding);
   }
   ports::SearchRequest request;
   request.query = std::move(query);

@@ -41,7 +41,8 @@ Result<std::string> read_phrase(std::string_view text, std::size_t& pos) {
     }
     phrase += text[pos];
   }
-  return Error::invalid_argument("the query has a \" without its closing \"");
+  return Error::invalid_argument("the query has a \" without its closing \"")
+      .because(reason::kSearchUnclosedQuote);
 }
 
 std::string read_word(std::string_view text, std::size_t& pos) {
@@ -99,10 +100,12 @@ bool joins(const std::vector<Term>& terms, std::size_t i) {
 
 Result<SearchQuery> parse_search_query(std::string_view text) {
   if (!is_valid_utf8(text) || has_forbidden_controls(text)) {
-    return Error::invalid_argument("the query must be UTF-8 text without NUL characters");
+    return Error::invalid_argument("the query must be UTF-8 text without NUL characters")
+        .because(reason::kSearchBadText);
   }
   if (count_code_points(text) > SearchQuery::kMaxCharacters) {
-    return Error::invalid_argument("the query is longer than 1000 characters");
+    return Error::invalid_argument("the query is longer than 1000 characters")
+        .because(reason::kSearchTooLong);
   }
   KAIWA_ASSIGN_OR_RETURN(std::vector<Term> terms, read_terms(text));
 
@@ -112,14 +115,16 @@ Result<SearchQuery> parse_search_query(std::string_view text) {
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (joins(terms, i)) {
       if (terms[i - 1].excluded || terms[i + 1].excluded) {
-        return Error::invalid_argument("an excluded word cannot be part of an OR");
+        return Error::invalid_argument("an excluded word cannot be part of an OR")
+            .because(reason::kSearchExcludedOr);
       }
       join_next = true;
       continue;
     }
     Term& term = terms[i];
     if (++words > SearchQuery::kMaxWords) {
-      return Error::invalid_argument("the query has more than 16 words");
+      return Error::invalid_argument("the query has more than 16 words")
+          .because(reason::kSearchTooManyWords);
     }
     if (term.excluded) {
       query.excluded.push_back(std::move(term.text));
@@ -131,7 +136,8 @@ Result<SearchQuery> parse_search_query(std::string_view text) {
     join_next = false;
   }
   if (query.required.empty()) {
-    return Error::invalid_argument("the query needs a word to look for");
+    return Error::invalid_argument("the query needs a word to look for")
+        .because(reason::kSearchNoWord);
   }
   return query;
 }

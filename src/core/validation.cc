@@ -51,4 +51,20 @@ Status validate_link_code(std::string_view code) {
   return ok();
 }
 
+Status validate_email(std::string_view email) {
+  constexpr std::size_t kMaxEmailChars = 254;
+  auto text = validate_text("email", email, 3, kMaxEmailChars);
+  if (!text) {
+    Error error = text.error();
+    return std::move(error).because(reason::kInvalidEmail);
+  }
+  auto at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
+      email.find_first_of(" \t\r\n") != std::string_view::npos) {
+    return Error::invalid_argument("Parameter 'email' is not an email address")
+        .because(reason::kInvalidEmail);
+  }
+  return ok();
+}
+
 }  // namespace kaiwa::core

@@ -13,6 +13,10 @@ namespace kaiwa::core {
 Status validate_text(std::string_view field, std::string_view value, std::size_t min_chars,
                      std::size_t max_chars);
 
+// Text shaped like an email address (something@something, no spaces, at most 254 characters).
+// Errors carry reason::kInvalidEmail.
+Status validate_email(std::string_view email);
+
 bool is_icon_preset(std::string_view preset);
 
 // 1..50 characters of [A-Za-z0-9_-] (api notes §2).

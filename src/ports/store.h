@@ -133,6 +133,14 @@ class StoreTx {
                                                                  std::int64_t now) = 0;
   // The account that signs in with this email, and its password hash ("" when none is set).
   virtual core::Result<std::optional<LoginRecord>> find_login(std::string_view login_mail) = 0;
+  // The account whose login email is email, compared ignoring ASCII case; an exact match wins
+  // over one that differs only in case, then the oldest account.
+  virtual core::Result<std::optional<core::AccountId>> find_account_by_email(
+      std::string_view email) = 0;
+  // The accounts of an organization except `except`, by name then id (an organization's
+  // directory: small enough to read whole, a few thousand at most).
+  virtual core::Result<std::vector<core::Account>> list_organization_accounts(
+      core::OrganizationId organization, core::AccountId except) = 0;
   virtual core::Status set_password_hash(core::AccountId account,
                                          std::string_view password_hash) = 0;
   // Writes the account's profile fields (not its email, chatwork_id or organization).

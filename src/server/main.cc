@@ -12,6 +12,7 @@
 #include "api/kaiwa/event_hub.h"
 #include "api/kaiwa/invitation_api.h"
 #include "api/kaiwa/kaiwa_api.h"
+#include "api/kaiwa/people_api.h"
 #include "api/kaiwa/profile_api.h"
 #include "api/kaiwa/search_api.h"
 #include "api/kaiwa/session_api.h"
@@ -312,12 +313,15 @@ int serve(Config config) {
   api::kaiwa::StreamApi stream_api(chatwork, *parts.stream, hub);
   stream_api.add_routes(router);
   api::kaiwa::SessionApi session_api(chatwork, *parts.sessions,
-                                     config.public_url.starts_with("https://"));
+                                     config.public_url.starts_with("https://"),
+                                     config.max_upload_bytes);
   session_api.add_routes(router);
   api::kaiwa::ProfileApi profile_api(chatwork, *parts.profiles);
   profile_api.add_routes(router);
   api::kaiwa::InvitationApi invitation_api(chatwork, *parts.invitations);
   invitation_api.add_routes(router);
+  api::kaiwa::PeopleApi people_api(chatwork, *parts.contacts, *parts.colleagues);
+  people_api.add_routes(router);
 
   add_metrics_route(router, metrics);
   add_web_client_routes(router, web_client);

@@ -52,6 +52,8 @@ core::Result<std::unique_ptr<Application>> open_application(const Config& config
   const app::Dependencies& deps = *application->dependencies;
   application->accounts = std::make_unique<app::AccountService>(deps);
   application->contacts = std::make_unique<app::ContactService>(deps);
+  KAIWA_ASSIGN_OR_RETURN(application->normalizer, groonga::GroongaTextNormalizer::open());
+  application->colleagues = std::make_unique<app::ColleagueService>(deps, *application->normalizer);
   application->rooms = std::make_unique<app::RoomService>(deps);
   application->messages = std::make_unique<app::MessageService>(deps);
   application->tasks = std::make_unique<app::TaskService>(deps);

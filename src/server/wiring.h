@@ -8,8 +8,10 @@
 #include "adapters/crypto/openssl_crypto.h"
 #include "adapters/files/local_blob_store.h"
 #include "adapters/groonga/groonga_search_index.h"
+#include "adapters/groonga/groonga_text_normalizer.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/account_service.h"
+#include "app/colleague_service.h"
 #include "app/contact_service.h"
 #include "app/file_service.h"
 #include "app/invitation_service.h"
@@ -30,9 +32,12 @@ struct Application {
   std::unique_ptr<sqlite::SqliteStore> store;
   std::unique_ptr<crypto::OpensslCrypto> crypto;
   std::unique_ptr<files::LocalBlobStore> blobs;
+  // NFKC folding for the colleague filter (independent of the search index).
+  std::unique_ptr<groonga::GroongaTextNormalizer> normalizer;
   ports::SystemClock clock;
   std::unique_ptr<app::AccountService> accounts;
   std::unique_ptr<app::ContactService> contacts;
+  std::unique_ptr<app::ColleagueService> colleagues;
   std::unique_ptr<app::RoomService> rooms;
   std::unique_ptr<app::MessageService> messages;
   std::unique_ptr<app::TaskService> tasks;

@@ -101,7 +101,7 @@ test('the cookie authenticates /v2 and /kaiwa/v1; changes need the CSRF token; f
   assert.equal(me.json.account_id, user.account_id);
   const again = await withCookie(s, 'GET', '/kaiwa/v1/session');
   assert.equal(again.status, 200);
-  assert.deepEqual(again.json, { account_id: user.account_id, csrf_token: s.csrf });
+  assert.deepEqual(again.json, { account_id: user.account_id, csrf_token: s.csrf, max_upload_bytes: 5 * 1024 * 1024 });
 
   const path = `/v2/rooms/${user.room_id}/messages`;
   assert.equal((await withCookie(s, 'POST', path, { form: { body: 'no csrf' } })).status, 403);

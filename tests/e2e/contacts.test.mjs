@@ -54,7 +54,7 @@ describe('contacts and group chats', () => {
   const requestResult = (page) => page.getByTestId('request-result');
 
   async function sendRequest(page, id, message = '') {
-    await page.fill('input[name=account_id]', String(id));
+    await page.fill('input[name=contact_to]', String(id));
     await page.fill('input[name=message]', message);
     const seq = Number(await requestResult(page).getAttribute('data-seq'));
     await page.click('.add-contact-send');
@@ -106,6 +106,21 @@ describe('contacts and group chats', () => {
       assert.match(r.text, /リクエストを送信しました/);
       r = await sendRequest(page, bob.account_id);
       assert.equal(r.kind, 'pending');
+
+      // By email (any case): the same answer whether or not the address has an account.
+      r = await sendRequest(page, 'Carol@EXAMPLE.test', 'メールで失礼します');
+      assert.equal(r.kind, 'sentEmail');
+      assert.match(r.text, /Carol@EXAMPLE\.test にリクエストを送信しました/);
+      const toCarol = await v2(server.url, carol.api_token, 'GET', '/incoming_requests');
+      assert.deepEqual(toCarol.map((x) => [x.account_id, x.message]), [[alice.account_id, 'メールで失礼します']]);
+      r = await sendRequest(page, 'nobody@example.test');
+      assert.equal(r.kind, 'sentEmail');
+      r = await sendRequest(page, 'carol@example.test');
+      assert.equal(r.kind, 'sentEmail', 'a repeat answers alike');
+      r = await sendRequest(page, 'ALICE@example.test');
+      assert.equal(r.kind, 'self');
+      r = await sendRequest(page, 'bob@');
+      assert.equal(r.kind, 'invalidEmail');
     });
   });
 
@@ -161,8 +176,12 @@ describe('contacts and group chats', () => {
       await dialog.getByLabel('概要').fill('リリース準備の連絡用');
       await dialog.getByRole('radio', { name: 'プロジェクト' }).check();
       await dialog.locator(`.person-choice[data-account-id="${bob.account_id}"] input[type=checkbox]`).check();
-      await dialog.getByLabel('同じ組織の人をアカウント ID で追加').fill(String(carol.account_id));
-      await dialog.getByRole('button', { name: '追加', exact: true }).click();
+      // Carol is a colleague, not a contact: the server's colleague list finds her by email.
+      await dialog.getByLabel('メンバーを絞り込み').fill('CAROL');
+      const colleague = dialog.locator('.people-group', { hasText: '同じ組織の人' }).locator(`.person-choice[data-account-id="${carol.account_id}"]`);
+      await colleague.waitFor({ timeout: 5000 });
+      await colleague.locator('input[type=checkbox]').check();
+      await dialog.getByLabel('メンバーを絞り込み').fill('');
       const carolRole = dialog.locator(`.person-choice[data-account-id="${carol.account_id}"] select`);
       await carolRole.selectOption('readonly');
       assert.match(await dialog.textContent(), /あなた以外に 2 人を選択中/);
@@ -279,6 +298,13 @@ describe('contacts and group chats', () => {
       await panel.getByRole('button', { name: '山田 花子 さんをチャットから外す' }).click();
       await panel.locator(`li.member[data-account-id="${carol.account_id}"]`).waitFor({ state: 'detached', timeout: 5000 });
       await panelB.locator(`li.member[data-account-id="${carol.account_id}"]`).waitFor({ state: 'detached', timeout: 5000 });
+
+      // "Add members" offers her again among the colleagues (filtered by the server).
+      await panel.getByRole('button', { name: 'メンバーを追加' }).click();
+      await panel.getByLabel('メンバーを絞り込み').fill('山田');
+      await panel.locator('.add-members .people-group', { hasText: '同じ組織の人' }).getByRole('button', { name: '山田 花子 さんを追加' }).waitFor({ timeout: 5000 });
+      await shot(page, 'members-add-ja-desktop');
+      await panel.locator('.add-members').getByRole('button', { name: '閉じる' }).click();
 
       pageB.page.once('dialog', (d) => d.accept());
       await panelB.getByRole('button', { name: 'Leave the chat' }).click();

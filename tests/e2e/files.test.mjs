@@ -322,16 +322,22 @@ describe('files and composer tools', () => {
     });
   });
 
-  it('refuses a file over the limit with a clear message', async () => {
-    const { page, tolerate } = pageA;
-    tolerate(/status of 413/);
-    await page.locator('[data-testid=file-input]').setInputFiles({ name: 'huge-video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(6 * 1024 * 1024) });
+  it('refuses a file over the limit at once, with the limit, without sending it', async () => {
+    const { page } = pageA;
+    // The session told the client the server's limit (5 MB here): nothing goes out.
+    const uploads = [];
+    const onRequest = (r) => { if (/\/files$/.test(new URL(r.url()).pathname) && r.method() === 'POST') uploads.push(r.url()); };
+    page.on('request', onRequest);
+    await page.locator('[data-testid=file-input]').setInputFiles({ name: 'huge-video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
     const tray = page.locator('[data-testid=upload-tray]');
-    await tray.getByRole('button', { name: 'Upload' }).click();
     const alert = tray.getByRole('alert');
-    await alert.waitFor({ timeout: 20000 });
-    assert.match(await alert.textContent(), /too large to upload \(the usual limit is 5 MB\)/);
+    await alert.waitFor({ timeout: 2000 });
+    assert.match(await alert.textContent(), /too large to upload: the limit is 5 MB\./);
+    assert.equal(await tray.getByRole('button', { name: 'Upload' }).count(), 0, 'nothing left to upload');
     assert.equal(await tray.getByRole('button', { name: 'Retry' }).count(), 0, 'no retry for a file that cannot fit');
+    await sleep(300);
+    page.off('request', onRequest);
+    assert.deepEqual(uploads, [], 'no upload request was made');
     await shot(page, 'upload-error-en-desktop');
     await tray.getByRole('button', { name: 'Remove huge-video.mp4' }).click();
     await tray.waitFor({ state: 'detached' });

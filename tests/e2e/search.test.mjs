@@ -184,7 +184,9 @@ describe('web client search', () => {
     await searchInHeader(page, '-会議');
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.match(await alert.textContent(), /この条件では検索できません：.*the query needs a word to look for/);
+    // The server's code (search_no_word) is said in the user's language.
+    assert.match(await alert.textContent(), /この条件では検索できません：.*検索する言葉を 1 つ以上入力してください/);
+    assert.equal(await alert.locator('[data-code]').getAttribute('data-code'), 'search_no_word');
     assert.equal(await hits(page).count(), 0);
 
     await page.route('**/kaiwa/v1/search?*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"errors":["The search index is being rebuilt"]}' }));

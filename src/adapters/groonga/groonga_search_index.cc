@@ -13,6 +13,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "adapters/groonga/groonga_runtime.h"
+
 namespace kaiwa::groonga {
 namespace {
 
@@ -33,37 +35,6 @@ constexpr std::size_t kSnippetCharsBefore = 20;
 // and hyphen variants as one character (ｰ = ー = -), which Japanese users type interchangeably.
 constexpr std::string_view kNormalizer =
     R"(NormalizerNFKC150("unify_hyphen_and_prolonged_sound_mark", true))";
-
-// grn_init/grn_fin are process-wide; every open index holds a reference.
-class GroongaRuntime {
- public:
-  static bool acquire() {
-    std::lock_guard lock(mutex());
-    if (users()++ == 0 && grn_init() != GRN_SUCCESS) {
-      --users();
-      return false;
-    }
-    return true;
-  }
-
-  static void release() {
-    std::lock_guard lock(mutex());
-    if (--users() == 0) {
-      grn_fin();
-    }
-  }
-
- private:
-  static std::mutex& mutex() {
-    static std::mutex instance;
-    return instance;
-  }
-
-  static int& users() {
-    static int count = 0;
-    return count;
-  }
-};
 
 std::string json_of_puts(std::span<const ports::IndexChange> puts) {
   rapidjson::StringBuffer buffer;

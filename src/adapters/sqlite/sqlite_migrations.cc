@@ -203,9 +203,16 @@ CREATE TABLE join_requests (
 );
 )sql";
 
+// Contact requests by email (POST /kaiwa/v1/contact_requests): found ignoring ASCII case.
+// Expand-only: version 5 binaries never read the index.
+constexpr const char* kEmailLookup = R"sql(
+CREATE INDEX accounts_login_mail_nocase ON accounts(login_mail COLLATE NOCASE);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kInitialSchema}, Migration{2, kEventAudience}, Migration{3, kSessions},
     Migration{4, kAvatars},       Migration{5, kJoinRequests},
+    Migration{6, kEmailLookup},
 };
 
 core::Result<int> current_version(Connection& connection) {

@@ -292,6 +292,24 @@ Result<std::optional<ports::LoginRecord>> SqliteStoreTx::find_login(std::string_
   });
 }
 
+Result<std::optional<AccountId>> SqliteStoreTx::find_account_by_email(std::string_view email) {
+  // NOCASE folds ASCII only, as the index accounts_login_mail_nocase does.
+  KAIWA_ASSIGN_OR_RETURN(Statement * s,
+                         prepare("SELECT id FROM accounts WHERE login_mail = ?1 COLLATE NOCASE "
+                                 "ORDER BY login_mail = ?1 DESC, id LIMIT 1"));
+  return fetch_one<AccountId>(s->bind(1, email),
+                              [](const Statement& row) { return AccountId(row.int64(0)); });
+}
+
+Result<std::vector<core::Account>> SqliteStoreTx::list_organization_accounts(
+    core::OrganizationId organization, AccountId except) {
+  static const std::string kSql =
+      account_query("WHERE a.organization_id = ? AND a.id <> ? ORDER BY a.name, a.id");
+  KAIWA_ASSIGN_OR_RETURN(Statement * s, prepare(kSql));
+  return fetch_all<core::Account>(s->bind(1, organization.value).bind(2, except.value),
+                                  [](const Statement& row) { return read_account(row, 0); });
+}
+
 Status SqliteStoreTx::set_password_hash(AccountId account, std::string_view password_hash) {
   KAIWA_ASSIGN_OR_RETURN(Statement * s,
                          prepare("UPDATE accounts SET password_hash = ? WHERE id = ?"));

@@ -31,6 +31,10 @@ class SqliteStoreTx final : public ports::StoreTx {
                                                          std::string_view keep_digest,
                                                          std::int64_t now) override;
   core::Result<std::optional<ports::LoginRecord>> find_login(std::string_view login_mail) override;
+  core::Result<std::optional<core::AccountId>> find_account_by_email(
+      std::string_view email) override;
+  core::Result<std::vector<core::Account>> list_organization_accounts(
+      core::OrganizationId organization, core::AccountId except) override;
   core::Status set_password_hash(core::AccountId account, std::string_view password_hash) override;
   core::Status update_profile(core::AccountId account,
                               const ports::ProfileFields& profile) override;

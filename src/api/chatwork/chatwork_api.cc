@@ -260,8 +260,6 @@ void ChatworkApi::add_routes(edge::Router& router) {
       {"POST", "/v2/rooms/{room_id}/link", post_room_link},
       {"PUT", "/v2/rooms/{room_id}/link", put_room_link},
       {"DELETE", "/v2/rooms/{room_id}/link", delete_room_link},
-      // Kaiwa's extension (docs/api/kaiwa-openapi.yaml): contact requests must come from somewhere.
-      {"POST", "/kaiwa/v1/contact_requests", post_contact_request},
   });
   for (const Route& route : kRoutes) {
     router.add_async(route.method, route.path, authenticated(route.handler));

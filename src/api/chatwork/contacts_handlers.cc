@@ -1,4 +1,4 @@
-// /contacts, /incoming_requests, and Kaiwa's extension for sending a contact request.
+// /contacts and /incoming_requests (sending a request is Kaiwa's: api/kaiwa/people_api.cc).
 #include "api/chatwork/handlers.h"
 
 namespace kaiwa::api::chatwork {
@@ -29,19 +29,6 @@ edge::HttpResponse delete_incoming_request(HandlerContext& ctx, core::AccountId 
   KAIWA_ASSIGN_OR_RESPOND(std::int64_t id, path_id(request, "request_id"));
   KAIWA_RESPOND_IF_ERROR(ctx.services.contacts.reject_request(caller, core::RequestId(id)));
   return no_content();
-}
-
-edge::HttpResponse post_contact_request(HandlerContext& ctx, core::AccountId caller,
-                                        edge::HttpRequest& request) {
-  KAIWA_ASSIGN_OR_RESPOND(RequestParams params, RequestParams::from(request));
-  KAIWA_ASSIGN_OR_RESPOND(auto target, params.optional_id("account_id"));
-  if (!target) {
-    return error_response(400, "Parameter 'account_id' is required");
-  }
-  KAIWA_ASSIGN_OR_RESPOND(core::RequestId id, ctx.services.contacts.send_request(
-                                                  caller, core::AccountId(*target),
-                                                  params.optional_text("message").value_or("")));
-  return id_response("request_id", id.value);
 }
 
 }  // namespace kaiwa::api::chatwork

@@ -16,7 +16,6 @@ KAIWA_HANDLER(get_contacts);
 KAIWA_HANDLER(get_incoming_requests);
 KAIWA_HANDLER(put_incoming_request);
 KAIWA_HANDLER(delete_incoming_request);
-KAIWA_HANDLER(post_contact_request);
 
 KAIWA_HANDLER(get_rooms);
 KAIWA_HANDLER(post_rooms);

@@ -96,6 +96,12 @@ void write_contact(JsonWriter& w, const core::Contact& contact) {
   w.EndObject();
 }
 
+void write_person(JsonWriter& w, const core::Account& account) {
+  w.StartObject();
+  write_person_fields(w, account);
+  w.EndObject();
+}
+
 void write_member(JsonWriter& w, const core::Member& member) {
   w.StartObject();
   write_person_fields(w, member.account);

@@ -43,6 +43,8 @@ struct CodecContext {
 void write_me(JsonWriter& w, const core::Account& account);
 void write_account_mini(JsonWriter& w, std::string_view key, const core::Account& account);
 void write_contact(JsonWriter& w, const core::Contact& contact);
+// A person with /v2/contacts' fields but no room_id (Kaiwa's colleague directory).
+void write_person(JsonWriter& w, const core::Account& account);
 void write_member(JsonWriter& w, const core::Member& member);
 void write_incoming_request(JsonWriter& w, const core::ContactRequest& request);
 void write_room(JsonWriter& w, const CodecContext& ctx, const core::RoomView& view,

@@ -10,7 +10,9 @@ core::Result<app::MemberLists> member_lists(const RequestParams& params) {
   KAIWA_ASSIGN_OR_RETURN(lists.member_ids, params.account_ids("members_member_ids"));
   KAIWA_ASSIGN_OR_RETURN(lists.readonly_ids, params.account_ids("members_readonly_ids"));
   if (lists.admin_ids.empty()) {
-    return core::Error::invalid_argument("Parameter 'members_admin_ids' is required");
+    // The body is Chatwork's; the reason travels only in the X-Kaiwa-Error-Code header.
+    return core::Error::invalid_argument("Parameter 'members_admin_ids' is required")
+        .because(core::reason::kLastAdmin);
   }
   return lists;
 }

@@ -26,23 +26,20 @@ core::Result<std::optional<core::MessageId>> anchor_param(const chatwork::Reques
   return std::optional<core::MessageId>(core::MessageId(*id));
 }
 
-}  // namespace
-
-edge::HttpResponse get_room_message_page(chatwork::HandlerContext& ctx, core::AccountId caller,
-                                         edge::HttpRequest& request) {
+core::Result<std::string> message_page_json(chatwork::HandlerContext& ctx, core::AccountId caller,
+                                            edge::HttpRequest& request) {
   constexpr std::int64_t kDefaultLimit = 50;
-  KAIWA_ASSIGN_OR_RESPOND(std::int64_t room_id, chatwork::path_id(request, "room_id"));
-  KAIWA_ASSIGN_OR_RESPOND(chatwork::RequestParams params, chatwork::RequestParams::from(request));
+  KAIWA_ASSIGN_OR_RETURN(std::int64_t room_id, chatwork::path_id(request, "room_id"));
+  KAIWA_ASSIGN_OR_RETURN(chatwork::RequestParams params, chatwork::RequestParams::from(request));
   ports::MessagePageRequest page_request;
-  KAIWA_ASSIGN_OR_RESPOND(page_request.before, anchor_param(params, "before"));
-  KAIWA_ASSIGN_OR_RESPOND(page_request.after, anchor_param(params, "after"));
-  KAIWA_ASSIGN_OR_RESPOND(std::optional<std::int64_t> limit, params.optional_int("limit"));
+  KAIWA_ASSIGN_OR_RETURN(page_request.before, anchor_param(params, "before"));
+  KAIWA_ASSIGN_OR_RETURN(page_request.after, anchor_param(params, "after"));
+  KAIWA_ASSIGN_OR_RETURN(std::optional<std::int64_t> limit, params.optional_int("limit"));
   // The use case rejects a limit outside 1..100; a negative one reaches it as 0.
   page_request.limit =
       static_cast<std::size_t>(std::max<std::int64_t>(limit.value_or(kDefaultLimit), 0));
-  KAIWA_ASSIGN_OR_RESPOND(
-      ports::MessagePage page,
-      ctx.services.messages.page_messages(caller, core::RoomId(room_id), page_request));
+  KAIWA_ASSIGN_OR_RETURN(ports::MessagePage page, ctx.services.messages.page_messages(
+                                                      caller, core::RoomId(room_id), page_request));
   chatwork::Json json;
   chatwork::JsonWriter& w = json.writer();
   w.StartObject();
@@ -55,7 +52,18 @@ edge::HttpResponse get_room_message_page(chatwork::HandlerContext& ctx, core::Ac
   chatwork::write_bool(w, "has_more_before", page.has_more_before);
   chatwork::write_bool(w, "has_more_after", page.has_more_after);
   w.EndObject();
-  return chatwork::json_response(json.str());
+  return json.str();
+}
+
+}  // namespace
+
+edge::HttpResponse get_room_message_page(chatwork::HandlerContext& ctx, core::AccountId caller,
+                                         edge::HttpRequest& request) {
+  auto page = message_page_json(ctx, caller, request);
+  if (!page) {
+    return chatwork::kaiwa_error_response(page.error());
+  }
+  return chatwork::json_response(std::move(*page));
 }
 
 }  // namespace kaiwa::api::kaiwa

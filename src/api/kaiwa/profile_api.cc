@@ -13,7 +13,7 @@ constexpr std::string_view kAvatarPath = "/kaiwa/v1/me/avatar";
 
 edge::HttpResponse me_response(const core::Result<core::Account>& account) {
   if (!account) {
-    return chatwork::error_response(account.error());
+    return chatwork::kaiwa_error_response(account.error());
   }
   chatwork::Json json;
   chatwork::write_me(json.writer(), *account);
@@ -47,12 +47,13 @@ void ProfileApi::update_profile(edge::HttpRequest& request, const edge::Responde
                   [&](core::AccountId caller, const std::string&, const edge::Responder& answer) {
                     auto params = chatwork::RequestParams::from(request);
                     if (!params) {
-                      answer(chatwork::error_response(params.error()));
+                      answer(chatwork::kaiwa_error_response(params.error()));
                       return;
                     }
                     auto name = params->optional_text("name");
                     if (!name) {
-                      answer(chatwork::error_response(400, "Parameter 'name' is required"));
+                      answer(chatwork::kaiwa_error_response(
+                          core::Error::invalid_argument("Parameter 'name' is required")));
                       return;
                     }
                     app::ProfileUpdate update;
@@ -77,7 +78,7 @@ void ProfileApi::put_avatar(edge::HttpRequest& request, const edge::Responder& r
                     auto parts =
                         edge::parse_multipart(request.header("content-type"), request.body);
                     if (!parts) {
-                      answer(chatwork::error_response(parts.error()));
+                      answer(chatwork::kaiwa_error_response(parts.error()));
                       return;
                     }
                     for (const edge::MultipartPart& part : *parts) {
@@ -86,7 +87,8 @@ void ProfileApi::put_avatar(edge::HttpRequest& request, const edge::Responder& r
                         return;
                       }
                     }
-                    answer(chatwork::error_response(400, "Parameter 'file' is required"));
+                    answer(chatwork::kaiwa_error_response(
+                        core::Error::invalid_argument("Parameter 'file' is required")));
                   });
 }
 
@@ -100,11 +102,11 @@ void ProfileApi::delete_avatar(edge::HttpRequest& request, const edge::Responder
 edge::HttpResponse ProfileApi::get_avatar(edge::HttpRequest& request) {
   auto id = chatwork::path_id(request, "account_id");
   if (!id) {
-    return chatwork::error_response(404, "Not found");
+    return chatwork::kaiwa_error_response(core::Error::not_found("Not found"));
   }
   auto image = profiles_.avatar(core::AccountId(*id), request.path_param("file"));
   if (!image) {
-    return chatwork::error_response(image.error());
+    return chatwork::kaiwa_error_response(image.error());
   }
   edge::HttpResponse response;
   response.content_type = std::move(image->content_type);

@@ -46,7 +46,7 @@ core::Result<ports::SearchOrder> order_param(const chatwork::RequestParams& para
 core::Result<app::SearchParams> search_params(const edge::HttpRequest& request) {
   KAIWA_ASSIGN_OR_RETURN(chatwork::RequestParams params, chatwork::RequestParams::from(request));
   app::SearchParams search;
-  KAIWA_ASSIGN_OR_RETURN(search.query, params.required_text("q"));
+  search.query = params.optional_text("q").value_or("");  // empty: search_no_word
   KAIWA_ASSIGN_OR_RETURN(search.rooms, params.room_ids("room_id"));
   KAIWA_ASSIGN_OR_RETURN(search.senders, params.account_ids("account_id"));
   KAIWA_ASSIGN_OR_RETURN(search.time_from, time_param(params, "time_from"));
@@ -107,12 +107,12 @@ void SearchApi::search_messages(edge::HttpRequest& request, const edge::Responde
                   [&](core::AccountId caller, const std::string&, const edge::Responder& answer) {
                     auto params = search_params(request);
                     if (!params) {
-                      answer(chatwork::error_response(params.error()));
+                      answer(chatwork::kaiwa_error_response(params.error()));
                       return;
                     }
                     auto found = search_.search(caller, *params);
                     if (!found) {
-                      answer(chatwork::error_response(found.error()));
+                      answer(chatwork::kaiwa_error_response(found.error()));
                       return;
                     }
                     answer(chatwork::json_response(answer_json(*found)));

@@ -9,7 +9,7 @@ namespace kaiwa::api::kaiwa {
 namespace {
 
 std::string session_json(core::AccountId account, std::string_view csrf_token,
-                         std::int64_t expires_at) {
+                         std::int64_t expires_at, std::int64_t max_upload_bytes) {
   chatwork::Json json;
   chatwork::JsonWriter& w = json.writer();
   w.StartObject();
@@ -18,6 +18,7 @@ std::string session_json(core::AccountId account, std::string_view csrf_token,
   if (expires_at > 0) {
     chatwork::write_int(w, "expires_at", expires_at);
   }
+  chatwork::write_int(w, "max_upload_bytes", max_upload_bytes);
   w.EndObject();
   return json.str();
 }
@@ -60,16 +61,17 @@ std::string SessionApi::cookie(std::string_view value, std::int64_t max_age_seco
 edge::HttpResponse SessionApi::sign_in(edge::HttpRequest& request) {
   auto params = chatwork::RequestParams::from(request);
   if (!params) {
-    return chatwork::error_response(params.error());
+    return chatwork::kaiwa_error_response(params.error());
   }
   auto signed_in =
       sessions_.sign_in(params->optional_text("email").value_or(""),
                         params->optional_text("password").value_or(""), request.remote_address);
   if (!signed_in) {
-    return chatwork::error_response(signed_in.error());
+    return chatwork::kaiwa_error_response(signed_in.error());
   }
-  edge::HttpResponse response = chatwork::json_response(session_json(
-      signed_in->account, sessions_.csrf_token(signed_in->token_digest), signed_in->expires_at));
+  edge::HttpResponse response = chatwork::json_response(
+      session_json(signed_in->account, sessions_.csrf_token(signed_in->token_digest),
+                   signed_in->expires_at, max_upload_bytes_));
   response.set_header("Set-Cookie", cookie(signed_in->token, app::SessionService::kSessionSeconds));
   response.set_header("Cache-Control", "no-store");
   return response;
@@ -79,8 +81,8 @@ void SessionApi::describe_session(edge::HttpRequest& request, const edge::Respon
   chatwork_.guard(
       request, respond,
       [&](core::AccountId caller, const std::string& digest, const edge::Responder& answer) {
-        edge::HttpResponse response =
-            chatwork::json_response(session_json(caller, sessions_.csrf_token(digest), 0));
+        edge::HttpResponse response = chatwork::json_response(
+            session_json(caller, sessions_.csrf_token(digest), 0, max_upload_bytes_));
         response.set_header("Cache-Control", "no-store");
         answer(std::move(response));
       });
@@ -89,13 +91,14 @@ void SessionApi::describe_session(edge::HttpRequest& request, const edge::Respon
 void SessionApi::sign_out(edge::HttpRequest& request, const edge::Responder& respond) {
   // Only a cookie session signs out here: an API token is revoked by its owner's admin.
   if (!chatwork::request_token(request).empty() || chatwork::session_cookie(request).empty()) {
-    respond(chatwork::error_response(400, "Not signed in with a session cookie"));
+    respond(chatwork::kaiwa_error_response(
+        core::Error::invalid_argument("Not signed in with a session cookie")));
     return;
   }
   chatwork_.guard(request, respond,
                   [&](core::AccountId, const std::string& digest, const edge::Responder& answer) {
                     if (auto signed_out = sessions_.sign_out(digest); !signed_out) {
-                      answer(chatwork::error_response(signed_out.error()));
+                      answer(chatwork::kaiwa_error_response(signed_out.error()));
                       return;
                     }
                     edge::HttpResponse response = no_content();
@@ -110,13 +113,13 @@ void SessionApi::change_password(edge::HttpRequest& request, const edge::Respond
       [&](core::AccountId caller, const std::string& digest, const edge::Responder& answer) {
         auto params = chatwork::RequestParams::from(request);
         if (!params) {
-          answer(chatwork::error_response(params.error()));
+          answer(chatwork::kaiwa_error_response(params.error()));
           return;
         }
         auto changed = sessions_.change_password(
             caller, digest, params->optional_text("current_password").value_or(""),
             params->optional_text("new_password").value_or(""));
-        answer(changed ? no_content() : chatwork::error_response(changed.error()));
+        answer(changed ? no_content() : chatwork::kaiwa_error_response(changed.error()));
       });
 }
 

@@ -3,6 +3,7 @@
 // accepts on every /v2 and /kaiwa/v1 route, with the CSRF token on state-changing calls.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "api/chatwork/chatwork_api.h"
@@ -15,9 +16,14 @@ namespace kaiwa::api::kaiwa {
 class SessionApi {
  public:
   // secure_cookie: the server is reached over TLS (its public URL is https), so the cookie
-  // must never travel in clear.
-  SessionApi(chatwork::ChatworkApi& chatwork, app::SessionService& sessions, bool secure_cookie)
-      : chatwork_(chatwork), sessions_(sessions), secure_cookie_(secure_cookie) {}
+  // must never travel in clear. max_upload_bytes: the largest file upload, which the session
+  // tells the client so it can refuse a bigger file before sending it.
+  SessionApi(chatwork::ChatworkApi& chatwork, app::SessionService& sessions, bool secure_cookie,
+             std::int64_t max_upload_bytes)
+      : chatwork_(chatwork),
+        sessions_(sessions),
+        secure_cookie_(secure_cookie),
+        max_upload_bytes_(max_upload_bytes) {}
 
   void add_routes(edge::Router& router);
 
@@ -31,6 +37,7 @@ class SessionApi {
   chatwork::ChatworkApi& chatwork_;
   app::SessionService& sessions_;
   bool secure_cookie_;
+  std::int64_t max_upload_bytes_;
 };
 
 }  // namespace kaiwa::api::kaiwa

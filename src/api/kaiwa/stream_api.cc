@@ -66,7 +66,7 @@ void StreamApi::add_routes(edge::Router& router) {
 void StreamApi::open_stream(edge::HttpRequest& request, const edge::Responder& respond) {
   auto params = chatwork::RequestParams::from(request);
   if (!params) {
-    respond(chatwork::error_response(params.error()));
+    respond(chatwork::kaiwa_error_response(params.error()));
     return;
   }
   std::optional<std::string> ticket = params->optional_text("ticket");
@@ -74,12 +74,13 @@ void StreamApi::open_stream(edge::HttpRequest& request, const edge::Responder& r
     // A ticket was paid for (authenticated and rate-limited) when it was issued.
     auto since = parse_since(*params);
     if (!since) {
-      respond(chatwork::error_response(since.error()));
+      respond(chatwork::kaiwa_error_response(since.error()));
       return;
     }
     auto credentials = stream_service_.redeem_ticket(*ticket);
     if (!credentials) {
-      respond(chatwork::error_response(401, credentials.error().message));
+      respond(chatwork::kaiwa_error_response(
+          core::Error::unauthenticated(credentials.error().message)));
       return;
     }
     respond(accept_stream(hub_, std::move(*credentials), *since));
@@ -90,7 +91,7 @@ void StreamApi::open_stream(edge::HttpRequest& request, const edge::Responder& r
       [&](core::AccountId caller, const std::string& digest, const edge::Responder& answer) {
         auto since = parse_since(*params);
         if (!since) {
-          answer(chatwork::error_response(since.error()));
+          answer(chatwork::kaiwa_error_response(since.error()));
           return;
         }
         answer(accept_stream(hub_, app::StreamCredentials{caller, digest}, *since));

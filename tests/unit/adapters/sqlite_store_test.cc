@@ -135,7 +135,7 @@ class SqliteStoreTest : public ::testing::Test {
 TEST_F(SqliteStoreTest, MigrationsApplyOnAFreshDatabase) {
   auto store = open_store();
   EXPECT_EQ(query_ints("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+            (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
   for (const char* table : {"organizations", "accounts", "api_tokens", "contacts",
                             "contact_requests", "rooms", "memberships", "messages", "mentions",
                             "tasks", "files", "room_links", "settings", "events"}) {
@@ -201,7 +201,7 @@ TEST_F(SqliteStoreTest, ReopeningIsIdempotentAndKeepsData) {
     EXPECT_EQ(setting(*store, "greeting"), std::optional<std::string>("こんにちは"));
   }
   EXPECT_EQ(query_ints("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+            (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
 }
 
 TEST_F(SqliteStoreTest, DatabaseFromANewerBinaryIsRefused) {
@@ -299,6 +299,28 @@ TEST_F(SqliteStoreTest, ConstraintViolationBecomesConflict) {
         ports::NewAccount{core::OrganizationId(1), "Again", "author@kaiwa.test", "", 0});
   });
   EXPECT_TRUE(fails_with(duplicate, core::ErrorCode::kConflict));
+}
+
+TEST_F(SqliteStoreTest, AccountByEmailIgnoresAsciiCaseAndPrefersAnExactMatch) {
+  auto store = open_store();
+  const Seeded seeded = seed(*store);
+  static_cast<void>(seeded);
+  auto find = [&](std::string_view email) {
+    return must(store->read([&](ports::StoreTx& tx) { return tx.find_account_by_email(email); }),
+                "find_account_by_email");
+  };
+  const auto author = find("author@kaiwa.test");
+  ASSERT_TRUE(author.has_value());
+  EXPECT_EQ(find("AUTHOR@Kaiwa.Test"), author);
+  EXPECT_FALSE(find("nobody@kaiwa.test").has_value());
+  // The unique constraint is case-sensitive, so two accounts may differ only in case.
+  const auto shouting = must(store->write([](ports::StoreTx& tx) {
+    return tx.insert_account(
+        ports::NewAccount{core::OrganizationId(1), "Shouting", "AUTHOR@kaiwa.test", "", 0});
+  }));
+  EXPECT_EQ(find("AUTHOR@kaiwa.test"), shouting);
+  EXPECT_EQ(find("author@kaiwa.test"), author);
+  EXPECT_EQ(find("Author@kaiwa.test"), author);  // no exact match: the oldest
 }
 
 // --- Group commit

@@ -3,6 +3,7 @@
 #include "app/contact_service.h"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -170,6 +171,55 @@ TEST_F(ContactServiceTest, AcceptingACrossedRequestAnswersTheExistingContact) {
   EXPECT_EQ(app_.count_rows("rooms"), rooms_before);
   EXPECT_EQ(direct_rooms(erin_).size(), 1u);
   EXPECT_TRUE(must(contacts().incoming_requests(erin_)).empty());
+}
+
+TEST_F(ContactServiceTest, RequestByEmailReachesTheAccountIgnoringCase) {
+  const std::string email = must(app_.accounts.me(erin_)).login_mail;
+  std::string shouted = email;
+  std::transform(shouted.begin(), shouted.end(), shouted.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  ASSERT_TRUE(is_ok(contacts().send_request_to_email(alice_, shouted, "Hello by email")));
+  const auto incoming = must(contacts().incoming_requests(erin_));
+  ASSERT_EQ(incoming.size(), 1u);
+  EXPECT_EQ(incoming[0].from.id, alice_);
+  EXPECT_EQ(incoming[0].message, "Hello by email");
+  // A repeat answers the same, and sends nothing twice.
+  ASSERT_TRUE(is_ok(contacts().send_request_to_email(alice_, email, "again")));
+  EXPECT_EQ(must(contacts().incoming_requests(erin_)).size(), 1u);
+}
+
+TEST_F(ContactServiceTest, RequestByEmailAnswersAlikeForAnEmailWithoutAnAccount) {
+  const std::int64_t requests_before = app_.count_rows("contact_requests");
+  EXPECT_TRUE(is_ok(contacts().send_request_to_email(alice_, "nobody@example.com", "")));
+  EXPECT_EQ(app_.count_rows("contact_requests"), requests_before);
+}
+
+TEST_F(ContactServiceTest, RequestByEmailTellsOnlyWhatTheCallerKnows) {
+  const std::string own = must(app_.accounts.me(alice_)).login_mail;
+  auto self = contacts().send_request_to_email(alice_, own, "");
+  ASSERT_FALSE(self.has_value());
+  EXPECT_EQ(self.error().reason, core::reason::kContactSelf);
+  app_.make_contacts(alice_, erin_);
+  auto contact =
+      contacts().send_request_to_email(alice_, must(app_.accounts.me(erin_)).login_mail, "");
+  ASSERT_FALSE(contact.has_value());
+  EXPECT_EQ(contact.error().reason, core::reason::kContactExists);
+  auto malformed = contacts().send_request_to_email(alice_, "not an email", "");
+  ASSERT_FALSE(malformed.has_value());
+  EXPECT_EQ(malformed.error().reason, core::reason::kInvalidEmail);
+}
+
+TEST_F(ContactServiceTest, RequestByIdErrorsCarryReasons) {
+  auto self = contacts().send_request(alice_, alice_, "");
+  ASSERT_FALSE(self.has_value());
+  EXPECT_EQ(self.error().reason, core::reason::kContactSelf);
+  auto unknown = contacts().send_request(alice_, core::AccountId(99'999), "");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().reason, core::reason::kAccountNotFound);
+  must(contacts().send_request(alice_, erin_, ""));
+  auto pending = contacts().send_request(alice_, erin_, "");
+  ASSERT_FALSE(pending.has_value());
+  EXPECT_EQ(pending.error().reason, core::reason::kContactRequestPending);
 }
 
 }  // namespace

@@ -5,9 +5,18 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly errors: string[],
+    // The server's machine-readable reason ("last_admin", "search_no_word", …; docs/api/
+    // kaiwa-openapi.yaml, Error): /kaiwa/v1's body `code`, or /v2's X-Kaiwa-Error-Code header.
+    readonly code = '',
   ) {
     super(`${status}: ${errors.join('; ') || 'request failed'}`);
   }
+}
+
+// The reason code of a failed response (body first, then the header).
+export function errorCodeOf(json: unknown, header: string | null): string {
+  const code = (json as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : (header ?? '');
 }
 
 // status 0: the server could not be reached.
@@ -49,7 +58,7 @@ export class Http {
     if (!res.ok) {
       const errors = (json as { errors?: unknown })?.errors;
       if (res.status === 401 && opts.auth !== false) this.onUnauthorized();
-      throw new ApiError(res.status, Array.isArray(errors) ? errors.map(String) : []);
+      throw new ApiError(res.status, Array.isArray(errors) ? errors.map(String) : [], errorCodeOf(json, res.headers.get('X-Kaiwa-Error-Code')));
     }
     return json as T;
   }

@@ -4,12 +4,15 @@ import type { Me, Member, Message, MessagePage, Room, Session } from './types';
 
 export class KaiwaApi {
   readonly http = new Http();
+  // From the session: the largest upload the server takes (0: not known).
+  maxUploadBytes = 0;
 
   // The current session after a reload; null when not signed in (no console noise: 401 expected).
   async session(): Promise<Session | null> {
     try {
       const s = await this.http.get<Session>('/kaiwa/v1/session', undefined, false);
       this.http.csrfToken = s.csrf_token;
+      this.maxUploadBytes = s.max_upload_bytes ?? 0;
       return s;
     } catch (e) {
       if ((e as { status?: number }).status === 401) return null;
@@ -20,6 +23,7 @@ export class KaiwaApi {
   async signIn(email: string, password: string): Promise<Session> {
     const s = await this.http.post<Session>('/kaiwa/v1/session', { email, password }, false);
     this.http.csrfToken = s.csrf_token;
+    this.maxUploadBytes = s.max_upload_bytes ?? 0;
     return s;
   }
 

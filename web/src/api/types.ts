@@ -50,4 +50,6 @@ export interface Session {
   account_id: number;
   csrf_token: string;
   expires_at?: number;
+  // The largest file an upload may be (bytes); absent from servers before it was added.
+  max_upload_bytes?: number;
 }

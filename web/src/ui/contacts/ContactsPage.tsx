@@ -109,6 +109,12 @@ function resultText(r: SendResult, s: ContactStrings, who: (id: number) => strin
   switch (r.kind) {
     case 'sent':
       return { text: s.sent(who(r.accountId)), ok: true };
+    case 'sentEmail':
+      return { text: s.sentEmail(r.email), ok: true };
+    case 'alreadyEmail':
+      return { text: s.alreadyEmail(r.email), ok: false };
+    case 'invalidEmail':
+      return { text: s.invalidEmail, ok: false };
     case 'already':
       return { text: s.alreadyContact(who(r.accountId)), ok: false };
     case 'self':
@@ -118,7 +124,7 @@ function resultText(r: SendResult, s: ContactStrings, who: (id: number) => strin
     case 'pending':
       return { text: s.pending, ok: false };
     case 'invalid':
-      return { text: s.invalidId, ok: false };
+      return { text: s.invalidTo, ok: false };
     case 'error':
       return { text: errorText(r.error, s), ok: false };
   }
@@ -145,7 +151,7 @@ function AddContact({ store, s }: { store: Store; s: ContactStrings }) {
     setBusy(false);
     setResult(r);
     setAnswers((n) => n + 1);
-    if (r.kind === 'sent') {
+    if (r.kind === 'sent' || r.kind === 'sentEmail') {
       setId('');
       setMessage('');
     }
@@ -181,8 +187,8 @@ function AddContact({ store, s }: { store: Store; s: ContactStrings }) {
       )}
       <form class="add-contact-form" onSubmit={(e) => void submit(e)} noValidate>
         <label class="contacts-field contacts-field-id">
-          <span>{s.accountId}</span>
-          <input name="account_id" inputMode="numeric" autoComplete="off" placeholder={s.accountIdHint} value={id} aria-invalid={result?.kind === 'invalid' ? 'true' : undefined} aria-describedby="add-contact-result" onInput={(e) => setId(e.currentTarget.value)} />
+          <span>{s.contactTo}</span>
+          <input name="contact_to" type="text" inputMode="email" autoComplete="off" autoCapitalize="off" spellcheck={false} placeholder={s.contactToHint} value={id} aria-invalid={result?.kind === 'invalid' || result?.kind === 'invalidEmail' ? 'true' : undefined} aria-describedby="add-contact-result" onInput={(e) => setId(e.currentTarget.value)} />
         </label>
         <label class="contacts-field contacts-field-message">
           <span>{s.requestMessage}</span>

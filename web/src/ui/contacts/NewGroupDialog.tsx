@@ -6,6 +6,7 @@ import { Avatar } from '../Avatar';
 import { presets, RoomIcon } from '../RoomIcon';
 import type { Store } from '../store';
 import { createRoom, errorText, type Role } from './api';
+import { useColleagues } from './colleagues';
 import './contacts.css';
 import { contactsModel } from './model';
 import { contactStrings, type ContactStrings } from './strings';
@@ -43,7 +44,7 @@ export function NewGroupButton({ store, compact = false }: { store: Store; compa
 interface Candidate {
   account: Account;
   detail: string;
-  source: 'contact' | 'chat' | 'id';
+  source: 'contact' | 'colleague' | 'chat' | 'id';
 }
 
 function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings; onClose: () => void }) {
@@ -62,6 +63,9 @@ function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [nameMissing, setNameMissing] = useState(false);
+  // Everyone chosen, as they were listed: a chosen colleague stays listed when the filter changes.
+  const [picked, setPicked] = useState<Map<number, Candidate>>(new Map());
+  const colleagues = useColleagues(store, filter);
 
   useEffect(() => {
     model.ensureContacts();
@@ -73,31 +77,36 @@ function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings
     return () => dialog.removeEventListener('close', closed);
   }, []);
 
-  // Contacts first, then people met in the user's chats (colleagues often are), then IDs typed in.
+  // Contacts first, then colleagues (the server's page for the filter), then people met in the
+  // user's chats, then IDs typed in; whoever is chosen stays.
   const candidates = useMemo(() => {
     const list: Candidate[] = [];
     const seen = new Set<number>([me.account_id]);
-    for (const c of model.contacts) {
-      seen.add(c.account_id);
-      list.push({ account: c, detail: [c.organization_name, c.department].filter(Boolean).join(' · '), source: 'contact' });
-    }
-    for (const p of store.state.people.values()) {
-      if (seen.has(p.account_id)) continue;
-      seen.add(p.account_id);
-      list.push({ account: p, detail: '', source: 'chat' });
-    }
-    for (const c of extra) if (!seen.has(c.account.account_id)) list.push(c);
+    const add = (c: Candidate) => {
+      if (seen.has(c.account.account_id)) return;
+      seen.add(c.account.account_id);
+      list.push(c);
+    };
+    for (const c of model.contacts) add({ account: c, detail: [c.organization_name, c.department].filter(Boolean).join(' · '), source: 'contact' });
+    for (const c of colleagues.list) add({ account: c, detail: c.department, source: 'colleague' });
+    for (const p of store.state.people.values()) add({ account: p, detail: '', source: 'chat' });
+    for (const c of extra) add(c);
+    for (const [id, c] of picked) if (chosen.has(id)) add(c);
     return list;
-  }, [model.contacts, store.state.people, extra, me.account_id]);
+  }, [model.contacts, colleagues.list, store.state.people, extra, picked, chosen, me.account_id]);
 
   const nameOf = (id: number) => candidates.find((c) => c.account.account_id === id)?.account.name ?? `ID ${id}`;
   const f = normalize(filter.trim());
-  const shown = f ? candidates.filter((c) => normalize(`${c.account.name} ${c.detail} ${c.account.account_id}`).includes(f) || chosen.has(c.account.account_id)) : candidates;
+  // Colleagues come filtered by the server (which also matches their emails).
+  const shown = f ? candidates.filter((c) => c.source === 'colleague' || normalize(`${c.account.name} ${c.detail} ${c.account.account_id}`).includes(f) || chosen.has(c.account.account_id)) : candidates;
 
   function toggle(id: number, on: boolean) {
     const next = new Map(chosen);
-    if (on) next.set(id, next.get(id) ?? 'member');
-    else next.delete(id);
+    if (on) {
+      next.set(id, next.get(id) ?? 'member');
+      const candidate = candidates.find((c) => c.account.account_id === id);
+      if (candidate && !picked.has(id)) setPicked(new Map(picked).set(id, candidate));
+    } else next.delete(id);
     setChosen(next);
   }
 
@@ -118,7 +127,9 @@ function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings
       const known = store.state.people.get(id);
       setExtra([...extra, { account: known ?? { account_id: id, name: `ID ${id}`, avatar_image_url: '' }, detail: '', source: 'id' }]);
     }
-    toggle(id, true);
+    const next = new Map(chosen);
+    next.set(id, next.get(id) ?? 'member');
+    setChosen(next);
   }
 
   async function submit(e: Event) {
@@ -146,6 +157,7 @@ function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings
 
   const groups: [string, Candidate[]][] = [
     [s.fromContacts, shown.filter((c) => c.source === 'contact')],
+    [s.fromColleagues, shown.filter((c) => c.source === 'colleague')],
     [s.fromChats, shown.filter((c) => c.source === 'chat')],
     [s.byId, shown.filter((c) => c.source === 'id')],
   ];
@@ -177,8 +189,9 @@ function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings
           <fieldset class="contacts-fieldset">
             <legend>{s.chooseMembers}</legend>
             <p class="contacts-hint">{s.selectedCount(chosen.size)}</p>
-            {candidates.length > 0 && <input type="search" class="room-filter people-filter" placeholder={s.filterPeople} aria-label={s.filterPeople} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />}
-            {candidates.length === 0 && model.contactsLoad !== 'loading' && <p class="contacts-empty">{s.noPeople}</p>}
+            {(candidates.length > 0 || filter) && <input type="search" class="room-filter people-filter" placeholder={s.searchPeople} aria-label={s.filterPeople} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />}
+            {candidates.length === 0 && !filter && model.contactsLoad !== 'loading' && !colleagues.loading && <p class="contacts-empty">{s.noPeople}</p>}
+            {filter && shown.length === 0 && !colleagues.loading && <p class="contacts-empty">{s.noCandidateMatch}</p>}
             {groups.map(([title, list]) =>
               list.length === 0 ? null : (
                 <div key={title} class="people-group">
@@ -188,8 +201,21 @@ function NewGroupDialog({ store, s, onClose }: { store: Store; s: ContactStrings
                       <PersonChoice key={c.account.account_id} s={s} candidate={c} role={chosen.get(c.account.account_id)} onToggle={toggle} onRole={setRole} />
                     ))}
                   </ul>
+                  {title === s.fromColleagues && colleagues.hasMore && (
+                    <button type="button" class="button button-quiet button-small people-more" disabled={colleagues.loading} onClick={colleagues.more}>
+                      {s.moreColleagues}
+                    </button>
+                  )}
                 </div>
               ),
+            )}
+            {colleagues.failed && (
+              <p class="contacts-error" role="alert">
+                {s.colleaguesFailed}{' '}
+                <button type="button" class="link-button" onClick={colleagues.retry}>
+                  {s.retry}
+                </button>
+              </p>
             )}
             <div class="add-by-id">
               <label class="contacts-field">

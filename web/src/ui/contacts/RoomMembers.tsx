@@ -10,6 +10,7 @@ import { RoomIcon } from '../RoomIcon';
 import type { Store } from '../store';
 import { createLink, deleteLink, errorText, getLink, getRoomDetail, leaveOrDeleteRoom, listsOf, putMembers, updateLink, updateRoom, type Role, type RoomDetail, type RoomLink } from './api';
 import './contacts.css';
+import { useColleagues } from './colleagues';
 import { contactsModel } from './model';
 import { JoinRequests } from '../invitations/JoinRequests';
 import { PresetPicker } from './NewGroupDialog';
@@ -265,15 +266,39 @@ function MemberList({ store, s, room, isAdmin }: { store: Store; s: ContactStrin
   );
 }
 
+const normalize = (text: string) => text.normalize('NFKC').toLowerCase();
+
+interface AddCandidate {
+  account_id: number;
+  name: string;
+  avatar_image_url: string;
+  detail: string;
+}
+
 function AddMembers({ store, s, inRoom, busy, onAdd }: { store: Store; s: ContactStrings; inRoom: Member[]; busy: boolean; onAdd: (id: number, name: string) => Promise<boolean> }) {
   const model = contactsModel(store);
   const [open, setOpen] = useState(false);
   const [idText, setIdText] = useState('');
   const [idError, setIdError] = useState('');
+  const [filter, setFilter] = useState('');
+  const colleagues = useColleagues(store, filter, open);
   useEffect(() => {
     if (open) model.ensureContacts();
   }, [open]);
-  const candidates = model.contacts.filter((c) => !inRoom.some((m) => m.account_id === c.account_id));
+  // Contacts (filtered here) and colleagues (filtered by the server, emails too), not yet in.
+  const f = normalize(filter.trim());
+  const inIt = (id: number) => inRoom.some((m) => m.account_id === id);
+  const contacts: AddCandidate[] = model.contacts
+    .filter((c) => !inIt(c.account_id) && (!f || normalize(`${c.name} ${c.organization_name} ${c.department}`).includes(f)))
+    .map((c) => ({ ...c, detail: [c.organization_name, c.department].filter(Boolean).join(' · ') }));
+  const fromColleagues: AddCandidate[] = colleagues.list
+    .filter((c) => !inIt(c.account_id) && !model.contact(c.account_id))
+    .map((c) => ({ ...c, detail: c.department }));
+  const groups: [string, AddCandidate[]][] = [
+    [s.fromContacts, contacts],
+    [s.fromColleagues, fromColleagues],
+  ];
+  const settled = model.contactsLoad === 'ready' && !colleagues.loading;
 
   async function addById() {
     const text = idText.normalize('NFKC').trim().replace(/^#/, '');
@@ -304,22 +329,44 @@ function AddMembers({ store, s, inRoom, busy, onAdd }: { store: Store; s: Contac
           {s.close}
         </button>
       </div>
-      {model.contactsLoad === 'ready' && candidates.length === 0 && <p class="contacts-hint">{s.noCandidates}</p>}
-      <ul class="people-list">
-        {candidates.map((c) => (
-          <li key={c.account_id} class="person-choice" data-account-id={c.account_id}>
-            <span class="person-choice-label">
-              <Avatar account={c} size="sm" />
-              <span class="contact-text">
-                <span class="contact-name">{c.name}</span>
-              </span>
-            </span>
-            <button type="button" class="button button-small" aria-label={s.addPerson(c.name)} disabled={busy} onClick={() => void onAdd(c.account_id, c.name)}>
-              {s.add}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <input type="search" class="room-filter people-filter" placeholder={s.searchPeople} aria-label={s.filterPeople} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+      {settled && contacts.length === 0 && fromColleagues.length === 0 && !colleagues.hasMore && <p class="contacts-hint">{f ? s.noCandidateMatch : s.noCandidates}</p>}
+      {groups.map(([title, list]) =>
+        list.length === 0 ? null : (
+          <div key={title} class="people-group">
+            <h5 class="people-group-title">{title}</h5>
+            <ul class="people-list">
+              {list.map((c) => (
+                <li key={c.account_id} class="person-choice" data-account-id={c.account_id}>
+                  <span class="person-choice-label">
+                    <Avatar account={c} size="sm" />
+                    <span class="contact-text">
+                      <span class="contact-name">{c.name}</span>
+                      {c.detail && <span class="contact-org">{c.detail}</span>}
+                    </span>
+                  </span>
+                  <button type="button" class="button button-small" aria-label={s.addPerson(c.name)} disabled={busy} onClick={() => void onAdd(c.account_id, c.name)}>
+                    {s.add}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ),
+      )}
+      {colleagues.hasMore && (
+        <button type="button" class="button button-quiet button-small people-more" disabled={colleagues.loading} onClick={colleagues.more}>
+          {s.moreColleagues}
+        </button>
+      )}
+      {colleagues.failed && (
+        <p class="contacts-error" role="alert">
+          {s.colleaguesFailed}{' '}
+          <button type="button" class="link-button" onClick={colleagues.retry}>
+            {s.retry}
+          </button>
+        </p>
+      )}
       <div class="add-by-id">
         <label class="contacts-field">
           <span>{s.addById}</span>
@@ -450,7 +497,7 @@ function LeaveOrDelete({ store, s, room, isAdmin }: { store: Store; s: ContactSt
       store.setRoomPanel(null);
       void store.selectRoom(null);
     } catch (e) {
-      setError(errorText(e, s));
+      setError(errorText(e, s, undefined, action === 'leave'));
       setBusy(false);
     }
   }

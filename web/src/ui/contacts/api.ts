@@ -57,8 +57,33 @@ export async function getIncomingRequests(http: Http): Promise<IncomingRequest[]
 
 export const acceptRequest = (http: Http, id: number) => http.put<Contact>(`/v2/incoming_requests/${id}`);
 export const rejectRequest = (http: Http, id: number) => http.del<void>(`/v2/incoming_requests/${id}`);
-export const sendContactRequest = (http: Http, accountId: number, message: string) =>
-  http.post<{ request_id: number }>('/kaiwa/v1/contact_requests', { account_id: accountId, message: message || undefined });
+// To an account id, or to the account that signs in with an email. By email the server answers
+// "sent" alike whether or not the address has an account (no oracle for who is registered).
+export const sendContactRequest = (http: Http, to: { accountId: number } | { email: string }, message: string) =>
+  http.post<{ status: 'sent'; request_id?: number }>('/kaiwa/v1/contact_requests', {
+    ...('email' in to ? { email: to.email } : { account_id: to.accountId }),
+    message: message || undefined,
+  });
+
+// GET /kaiwa/v1/colleagues: the people of the user's organization (not the user), whom a room
+// admin may add to a group chat without being contacts.
+export interface Colleague {
+  account_id: number;
+  name: string;
+  chatwork_id: string;
+  organization_id: number;
+  organization_name: string;
+  department: string;
+  avatar_image_url: string;
+}
+
+export interface ColleaguePage {
+  colleagues: Colleague[];
+  has_more: boolean;
+}
+
+export const getColleagues = (http: Http, q: string, offset = 0, limit = 50) =>
+  http.get<ColleaguePage>('/kaiwa/v1/colleagues', { q: q || undefined, offset: offset || undefined, limit });
 
 export const getRoomDetail = (http: Http, roomId: number) => http.get<RoomDetail>(`/v2/rooms/${roomId}`);
 
@@ -102,11 +127,14 @@ export function listsOf(members: readonly { account_id: number; role: Role }[]):
 }
 
 // A failure as a sentence for the user: the server's own words (its errors are sentences), with
-// the ones the client knows better said in the user's language.
-export function errorText(e: unknown, s: ContactStrings, nameOf: (id: number) => string = (id) => `#${id}`): string {
+// the ones the client knows better (by their code) said in the user's language. `leaving`: the
+// failed call was leaving the room.
+export function errorText(e: unknown, s: ContactStrings, nameOf: (id: number) => string = (id) => `#${id}`, leaving = false): string {
   if (!(e instanceof ApiError)) return s.errGeneric;
   if (e.status === 0) return s.errNetwork;
   const text = e.errors.join(' ');
+  if (e.code === 'last_admin') return leaving ? s.lastAdminLeave : s.lastAdmin;
+  // Servers before codes: the same refusals by their words.
   if (/members_admin_ids' (is required|requires)/.test(text)) return s.lastAdmin;
   if (/last admin cannot leave/.test(text)) return s.lastAdminLeave;
   const unreachable = /Account (\d+) is not a contact or colleague/.exec(text);

@@ -6,6 +6,9 @@ import { acceptRequest, getContacts, getIncomingRequests, rejectRequest, sendCon
 
 export type SendResult =
   | { kind: 'sent'; accountId: number }
+  | { kind: 'sentEmail'; email: string }
+  | { kind: 'alreadyEmail'; email: string }
+  | { kind: 'invalidEmail' }
   | { kind: 'already'; accountId: number }
   | { kind: 'self' }
   | { kind: 'notFound'; accountId: number }
@@ -131,22 +134,41 @@ export class ContactsModel {
     }
   }
 
-  async sendRequest(idText: string, message: string): Promise<SendResult> {
-    const trimmed = idText.normalize('NFKC').trim().replace(/^#/, '');
-    if (!/^\d{1,15}$/.test(trimmed) || Number(trimmed) <= 0) return { kind: 'invalid' };
-    const accountId = Number(trimmed);
+  // `to`: an account ID, or the email the person signs in with.
+  async sendRequest(to: string, message: string): Promise<SendResult> {
+    const trimmed = to.normalize('NFKC').trim();
+    if (trimmed.includes('@')) return this.sendByEmail(trimmed, message);
+    const id = trimmed.replace(/^#/, '');
+    if (!/^\d{1,15}$/.test(id) || Number(id) <= 0) return { kind: 'invalid' };
+    const accountId = Number(id);
     if (accountId === this.store.state.me?.account_id) return { kind: 'self' };
     if (this.contact(accountId)) return { kind: 'already', accountId };
     try {
-      await sendContactRequest(this.store.api.http, accountId, message.trim());
+      await sendContactRequest(this.store.api.http, { accountId }, message.trim());
       return { kind: 'sent', accountId };
     } catch (e) {
       if (e instanceof ApiError) {
         const text = e.errors.join(' ');
-        if (e.status === 404) return { kind: 'notFound', accountId };
-        if (/already a contact/i.test(text)) return { kind: 'already', accountId };
-        if (/already pending/i.test(text)) return { kind: 'pending' };
-        if (/yourself/i.test(text)) return { kind: 'self' };
+        if (e.code === 'account_not_found' || e.status === 404) return { kind: 'notFound', accountId };
+        if (e.code === 'contact_exists' || /already a contact/i.test(text)) return { kind: 'already', accountId };
+        if (e.code === 'contact_request_pending' || /already pending/i.test(text)) return { kind: 'pending' };
+        if (e.code === 'contact_self' || /yourself/i.test(text)) return { kind: 'self' };
+      }
+      return { kind: 'error', error: e };
+    }
+  }
+
+  // The server answers "sent" whether or not the address has an account, so this says only that.
+  private async sendByEmail(email: string, message: string): Promise<SendResult> {
+    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) return { kind: 'invalidEmail' };
+    try {
+      await sendContactRequest(this.store.api.http, { email }, message.trim());
+      return { kind: 'sentEmail', email };
+    } catch (e) {
+      if (e instanceof ApiError) {
+        if (e.code === 'contact_self') return { kind: 'self' };
+        if (e.code === 'contact_exists') return { kind: 'alreadyEmail', email };
+        if (e.code === 'invalid_email') return { kind: 'invalidEmail' };
       }
       return { kind: 'error', error: e };
     }

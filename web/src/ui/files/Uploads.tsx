@@ -117,11 +117,17 @@ export function FileDropZone({ store, room, children }: { store: Store; room: Ro
   );
 }
 
-function errorText(ft: FilesStrings, error: UploadError | undefined): string {
+// A limit as people say it: "5 MB", "1.5 MB", "800 KB".
+export function formatLimit(bytes: number): string {
+  const [size, unit] = formatSize(bytes).split(' ');
+  return `${size.includes('.') ? String(Number(size)) : size} ${unit}`;
+}
+
+function errorText(ft: FilesStrings, error: UploadError | undefined, limit: number): string {
   if (!error) return '';
   if (typeof error === 'object') return error.server;
   return {
-    tooLarge: ft.errTooLarge,
+    tooLarge: limit > 0 ? ft.errTooLarge(formatLimit(limit)) : ft.errTooLargeNoLimit,
     readonly: ft.errReadonly,
     noRoom: ft.errNoRoom,
     network: ft.errNetwork,
@@ -149,7 +155,7 @@ export function UploadTray({ store, roomId }: { store: Store; roomId: number }) 
       <h2 class="upload-tray-title">{ft.trayTitle(tray.items.length)}</h2>
       <ul class="upload-list">
         {tray.items.map((item) => (
-          <UploadRow key={item.key} item={item} ft={ft} queued={tray.running && item.status === 'ready'} onRemove={() => model.remove(roomId, item.key)} onRetry={() => model.retry(roomId, item.key)} />
+          <UploadRow key={item.key} item={item} ft={ft} limit={store.api.maxUploadBytes} queued={tray.running && item.status === 'ready'} onRemove={() => model.remove(roomId, item.key)} onRetry={() => model.retry(roomId, item.key)} />
         ))}
       </ul>
       {!tray.running && waiting && (
@@ -184,7 +190,7 @@ export function UploadTray({ store, roomId }: { store: Store; roomId: number }) 
   );
 }
 
-function UploadRow({ item, ft, queued, onRemove, onRetry }: { item: UploadItem; ft: FilesStrings; queued: boolean; onRemove: () => void; onRetry: () => void }) {
+function UploadRow({ item, ft, limit, queued, onRemove, onRetry }: { item: UploadItem; ft: FilesStrings; limit: number; queued: boolean; onRemove: () => void; onRetry: () => void }) {
   const name = item.file.name;
   const percent = item.total > 0 ? Math.min(100, Math.floor((item.loaded / item.total) * 100)) : 0;
   return (
@@ -200,7 +206,7 @@ function UploadRow({ item, ft, queued, onRemove, onRetry }: { item: UploadItem; 
         {item.status === 'uploading' && <progress class="upload-progress" max={100} value={percent} aria-label={ft.progress(name)} />}
         {item.status === 'error' && (
           <p class="upload-error" role="alert">
-            {errorText(ft, item.error)}
+            {errorText(ft, item.error, limit)}
           </p>
         )}
       </div>

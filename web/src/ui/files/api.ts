@@ -1,7 +1,7 @@
 // The file endpoints: the room's list, one file with a short-lived download link, and the upload
 // (XMLHttpRequest, because fetch reports no upload progress; same-origin, so the session cookie
 // goes along, and the CSRF header as api/http.ts sends it).
-import { ApiError, type Http } from '../../api/http';
+import { ApiError, errorCodeOf, type Http } from '../../api/http';
 import type { Account } from '../../api/types';
 
 export interface KaiwaFile {
@@ -52,7 +52,7 @@ export function uploadFile(http: Http, roomId: number, file: File, message: stri
       }
       const errors = (json as { errors?: unknown })?.errors;
       if (xhr.status === 401) http.onUnauthorized();
-      reject(new ApiError(xhr.status, Array.isArray(errors) ? errors.map(String) : []));
+      reject(new ApiError(xhr.status, Array.isArray(errors) ? errors.map(String) : [], errorCodeOf(json, xhr.getResponseHeader('X-Kaiwa-Error-Code'))));
     };
     xhr.onerror = () => reject(new ApiError(0, []));
     xhr.ontimeout = () => reject(new ApiError(0, []));

@@ -199,7 +199,13 @@ export class FilesModel {
   addFiles(roomId: number, files: readonly File[]): void {
     if (files.length === 0) return;
     const tray = this.trays.get(roomId) ?? { roomId, items: [], message: '', running: false, added: 0 };
-    const items = [...tray.items, ...files.map((file): UploadItem => ({ key: this.nextKey++, file, status: 'ready', loaded: 0, total: file.size }))];
+    // A file over the server's limit is refused here, before a byte of it is sent.
+    const limit = this.store.api.maxUploadBytes;
+    const item = (file: File): UploadItem =>
+      limit > 0 && file.size > limit
+        ? { key: this.nextKey++, file, status: 'error', loaded: 0, total: file.size, error: 'tooLarge' }
+        : { key: this.nextKey++, file, status: 'ready', loaded: 0, total: file.size };
+    const items = [...tray.items, ...files.map(item)];
     this.trays.set(roomId, { ...tray, items, added: tray.added + 1 });
     this.store.changed();
   }

@@ -172,7 +172,7 @@ function ErrorBox({ s, error, retry }: { s: SearchStrings; error: SearchError; r
     return (
       <div class="search-error" role="alert">
         <p>
-          {s.badQuery} <span class="search-error-detail">{error.message}</span>
+          {s.badQuery} <span class="search-error-detail" data-code={error.code || undefined}>{s.codes[error.code] ?? error.message}</span>
         </p>
       </div>
     );

@@ -28,7 +28,7 @@ export interface SearchResults {
 }
 
 export type SearchError =
-  | { kind: 'bad'; message: string } // 400: the server says why
+  | { kind: 'bad'; message: string; code: string } // 400: the server says why (and its code)
   | { kind: 'dates' | 'rebuilding' | 'network' | 'tooMany' | 'failed' };
 
 export class SearchModel {
@@ -106,7 +106,7 @@ export class SearchModel {
 export function errorOf(e: unknown): SearchError {
   if (!(e instanceof ApiError)) return { kind: 'failed' };
   if (e.status === 0) return { kind: 'network' };
-  if (e.status === 400) return { kind: 'bad', message: e.errors.join(' ') };
+  if (e.status === 400) return { kind: 'bad', message: e.errors.join(' '), code: e.code };
   if (e.status === 503) return { kind: 'rebuilding' };
   if (e.status === 429) return { kind: 'tooMany' };
   return { kind: 'failed' };
