@@ -211,8 +211,7 @@ CREATE INDEX accounts_login_mail_nocase ON accounts(login_mail COLLATE NOCASE);
 
 constexpr std::array kMigrations = {
     Migration{1, kInitialSchema}, Migration{2, kEventAudience}, Migration{3, kSessions},
-    Migration{4, kAvatars},       Migration{5, kJoinRequests},
-    Migration{6, kEmailLookup},
+    Migration{4, kAvatars},       Migration{5, kJoinRequests},  Migration{6, kEmailLookup},
 };
 
 core::Result<int> current_version(Connection& connection) {
