@@ -46,7 +46,7 @@ const en = {
   readonly: 'You can read this chat but not post in it.',
   offline: 'Offline — reconnecting. Messages will appear when the connection returns.',
   back: 'Back to chats',
-  members: (n: number) => `${n} members`,
+  members: (n: number) => (n === 1 ? '1 member' : `${n} members`),
   messageActions: 'Message actions',
   toAll: 'TO ALL',
   to: 'To',
