@@ -150,6 +150,7 @@ TEST_F(SqliteStoreTest, ReadersStayWithinTheBoundAfterABurst) {
   constexpr int kReads = 6;
   std::latch all_started(kReads);
   std::vector<std::thread> threads;
+  threads.reserve(kReads);
   std::atomic<int> succeeded{0};
   for (int i = 0; i < kReads; ++i) {
     threads.emplace_back([&] {
