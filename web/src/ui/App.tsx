@@ -70,9 +70,10 @@ export function App({ store }: { store: Store }) {
           <LangSwitch store={store} t={t} />
         </span>
         {me && (
-          <button type="button" class="me" aria-label={t.nav.settings} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => store.showView('settings')}>
+          <button type="button" class="me" aria-current={view === 'settings' ? 'page' : undefined} onClick={() => store.showView('settings')}>
             <Avatar account={me} size="sm" />
             <span class="me-name">{me.name}</span>
+            <span class="visually-hidden">{t.nav.settings}</span>
           </button>
         )}
         <button type="button" class="button button-quiet sign-out" onClick={() => void store.signOut()}>

