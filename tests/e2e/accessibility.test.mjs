@@ -237,4 +237,142 @@ describe('accessibility', () => {
       assert.deepEqual(p.problems, []);
     });
   }
+
+  // What has the focus, for assertions and messages.
+  const focused = (page) => page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 50);
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} "${name}"`;
+  });
+  const focusIs = (page, selector) => page.evaluate((sel) => !!document.activeElement?.matches(sel), selector);
+
+  // Presses Tab (or Shift+Tab) until the focus is on `selector`.
+  async function tabTo(page, selector, { back = false, max = 80 } = {}) {
+    const path = [];
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+      if (await focusIs(page, selector)) return;
+      path.push(await focused(page));
+    }
+    throw new Error(`${back ? 'Shift+Tab' : 'Tab'} never reached ${selector}; it went through:\n  ${path.join('\n  ')}`);
+  }
+
+  it('reaches and operates the main flows with the keyboard alone, with a visible focus at every stop', async () => {
+    const p = await newPage({ locale: 'en-US', viewport: desktop });
+    const { page } = p;
+    const kb = page.keyboard;
+    try {
+      // Sign in.
+      await page.goto(server.url);
+      await page.locator('input[name=email]').waitFor();
+      await tabTo(page, 'input[name=email]');
+      await kb.type('alice@example.test');
+      await tabTo(page, 'input[name=password]');
+      await kb.type(PASSWORD);
+      await kb.press('Enter');
+      await page.locator('.main-nav').waitFor();
+
+      // Open a room from the list.
+      await tabTo(page, `button.room-item[data-room-id="${room}"]`);
+      await kb.press('Enter');
+      await page.locator('.room-title', { hasText: 'Project Kaiwa 開発' }).waitFor();
+      await page.locator('.messages li.message', { hasText: 'The release notes draft' }).waitFor();
+
+      // The skip link is the first stop, shows when it has the focus, and lands in the message box.
+      await tabTo(page, '.skip-link', { back: true });
+      const skip = await page.locator('.skip-link').boundingBox();
+      assert.ok(skip && skip.y >= 0 && skip.height > 0, `the focused skip link is on screen: ${JSON.stringify(skip)}`);
+      await kb.press('Enter');
+      assert.ok(await focusIs(page, 'textarea.composer-input'), `the skip link moves the focus to the message box, not ${await focused(page)}`);
+
+      // Send a message.
+      await kb.type('Sent from the keyboard alone');
+      await kb.press('Enter');
+      await page.locator('.messages li.message', { hasText: 'Sent from the keyboard alone' }).waitFor({ timeout: 5000 });
+      await page.waitForFunction(() => document.querySelector('.composer-input')?.value === '');
+      assert.ok(await focusIs(page, 'textarea.composer-input'), 'the focus stays in the message box');
+
+      // The arrows move through the messages; a message's actions are the next Tab stops. The task
+      // dialog takes the focus and Escape gives it back to the action that opened it.
+      await tabTo(page, '.timeline', { back: true });
+      await kb.press('ArrowUp');
+      assert.ok(await focusIs(page, 'li.message'), `Up from the timeline goes to a message, not ${await focused(page)}`);
+      assert.match(await page.evaluate(() => document.activeElement.textContent), /Sent from the keyboard alone/, 'Up starts at the latest message');
+      assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none', 'the message with the focus shows it');
+      assert.ok(await page.locator('li.message:focus .message-actions').isVisible(), 'and shows its actions');
+      await kb.press('ArrowUp');
+      assert.match(await page.evaluate(() => document.activeElement.textContent), /The release notes draft is in the Files tab/);
+      await kb.press('ArrowDown');
+      assert.match(await page.evaluate(() => document.activeElement.textContent), /Sent from the keyboard alone/);
+      await kb.press('ArrowUp');
+      await tabTo(page, 'li.message:focus-within .message-actions .action:nth-child(3)', { max: 3 });
+      await kb.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Add a task' });
+      await dialog.waitFor();
+      assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'the focus moves into the task dialog');
+      assert.equal(await dialog.getByLabel('Task', { exact: true }).inputValue(), 'The release notes draft is in the Files tab.');
+      await kb.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await focused(page), 'button.action "Task"', 'Escape gives the focus back to the action');
+
+      // The New group dialog from the room list, the same way.
+      await tabTo(page, '[data-testid=new-group-compact]', { back: true });
+      await kb.press('Enter');
+      const group = page.getByTestId('new-group-dialog');
+      await group.waitFor();
+      assert.ok(await group.evaluate((d) => d.contains(document.activeElement)), 'the focus moves into the New group dialog');
+      await kb.press('Escape');
+      await group.waitFor({ state: 'hidden' });
+      assert.ok(await focusIs(page, '[data-testid=new-group-compact]'), `Escape gives the focus back to the New group button, not ${await focused(page)}`);
+
+      // The header's page links.
+      await tabTo(page, '.main-nav .nav-item-tasks', { back: true });
+      await kb.press('Enter');
+      await page.getByTestId('my-tasks').waitFor();
+      assert.equal(await page.locator('.nav-item-tasks').getAttribute('aria-current'), 'page');
+      await tabTo(page, '.main-nav .nav-item-contacts');
+      await kb.press('Enter');
+      await page.getByTestId('my-account-id').waitFor();
+      assert.equal(await page.locator('.page-title').textContent(), 'Contacts');
+      await tabTo(page, '.main-nav .nav-item-chat', { back: true });
+      await kb.press('Enter');
+      await page.locator('.room-title', { hasText: 'Project Kaiwa 開発' }).waitFor();
+
+      // Every Tab stop of the room view (with its Tasks tab open) shows where the focus is.
+      await tabTo(page, '.panel-tab:first-child');
+      await kb.press('Enter');
+      await page.locator('.room-panel li').first().waitFor();
+      await tabTo(page, '.skip-link', { back: true });
+      const stops = [];
+      const unmarked = [];
+      for (let i = 0; i < 120; i++) {
+        const here = await page.evaluate(() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          const cs = getComputedStyle(el);
+          const r = el.getBoundingClientRect();
+          return {
+            ring: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== 'none',
+            onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+          };
+        });
+        const name = await focused(page);
+        if (here === null || (i > 0 && stops[0] === name)) break;
+        stops.push(name);
+        if (!here.ring || !here.onScreen) unmarked.push(`${name}${here.ring ? '' : ' (no outline or box-shadow)'}${here.onScreen ? '' : ' (off screen)'}`);
+        await kb.press('Tab');
+      }
+      assert.ok(stops.length >= 15, `the room view has its Tab stops: ${stops.join(', ')}`);
+      for (const sel of ['.skip-link', '.search-input', '.nav-item-tasks', '.room-item', '.panel-tab', '.timeline', '.composer-input']) {
+        assert.ok(stops.some((s) => s.includes(sel.replace(/^\./, '.').split(' ')[0])), `${sel} is a Tab stop: ${stops.join(', ')}`);
+      }
+      assert.deepEqual(unmarked, [], `every Tab stop shows the focus; these do not:\n${unmarked.join('\n')}`);
+      assert.deepEqual(p.problems, []);
+    } catch (e) {
+      await shot(page, 'failed-a11y-keyboard').catch(() => undefined);
+      console.error(p.log.join('\n'));
+      throw e;
+    }
+  });
 });
