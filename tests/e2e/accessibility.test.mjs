@@ -26,6 +26,46 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // A 1x1 PNG, for a file card with an image preview.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
+// Runs in the page: the enabled, visible text fields and selects whose boundary (their border,
+// or their own fill) has less than 3:1 contrast with the colour around them.
+function faintFields() {
+  const parse = (c) => {
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const lum = ({ r, g, b }) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (x, y) => {
+    const [hi, lo] = [lum(x), lum(y)].sort((p, q) => q - p);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const backgroundOf = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0.9) return c;
+    }
+    return { r: 255, g: 255, b: 255, a: 1 };
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=file]), select, textarea')) {
+    const box = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    // Disabled fields are exempt; visually hidden ones (a password manager's username) show nothing.
+    if (el.disabled || box.width <= 1 || box.height <= 1 || cs.visibility === 'hidden' || el.closest('[inert], [aria-hidden=true]')) continue;
+    const around = backgroundOf(el.parentElement);
+    const own = parse(cs.backgroundColor);
+    const fill = own && own.a > 0.9 ? own : around;
+    const border = parseFloat(cs.borderBottomWidth) > 0 ? parse(cs.borderBottomColor) : null;
+    const best = Math.max(ratio(fill, around), border && border.a > 0.9 ? ratio(border, around) : 1);
+    if (best < 3) out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''}${el.name ? `[name=${el.name}]` : ''} — boundary ${best.toFixed(2)}:1 (border ${cs.borderBottomColor} on ${cs.backgroundColor} in rgb(${around.r}, ${around.g}, ${around.b}))`);
+  }
+  return out;
+}
+
 describe('accessibility', () => {
   let server;
   let browser;
@@ -72,7 +112,10 @@ describe('accessibility', () => {
     // Let transitions and late layout settle so colours are read as the user sees them.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), tags);
-    return result.violations.map((v) => ({ view, id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 240)}` : ''}`) }));
+    const found = result.violations.map((v) => ({ view, id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 240)}` : ''}`) }));
+    const faint = await page.evaluate(faintFields);
+    if (faint.length > 0) found.push({ view, id: 'field-boundary-contrast', impact: 'serious', help: "A form field's border or fill must have 3:1 contrast with what surrounds it (WCAG 1.4.11 Non-text Contrast; axe does not check it)", helpUrl: 'https://www.w3.org/WAI/WCAG21/Understanding/non-text-contrast.html', targets: faint });
+    return found;
   }
 
   // One entry per rule, each target once with the views it was found on.
@@ -301,6 +344,7 @@ describe('accessibility', () => {
       assert.match(await page.evaluate(() => document.activeElement.textContent), /Sent from the keyboard alone/, 'Up starts at the latest message');
       assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none', 'the message with the focus shows it');
       assert.ok(await page.locator('li.message:focus .message-actions').isVisible(), 'and shows its actions');
+      await shot(page, 'keyboard-message-en-desktop');
       await kb.press('ArrowUp');
       assert.match(await page.evaluate(() => document.activeElement.textContent), /The release notes draft is in the Files tab/);
       await kb.press('ArrowDown');
