@@ -69,6 +69,28 @@ function faintFields() {
   return out;
 }
 
+// Runs in the page: what sticks out sideways past the window (WCAG 1.4.10 Reflow: nothing to
+// scroll or lose sideways at a phone's width), unless a scrolling or clipping box holds it.
+function overflowing() {
+  const out = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width + 1) out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth}px in ${width}px`);
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1 || (r.right <= width + 1 && r.left >= -1)) continue;
+    let held = false;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') {
+        held = true;
+        break;
+      }
+    }
+    if (held || getComputedStyle(el).visibility === 'hidden') continue;
+    out.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} — ${Math.round(r.left)}..${Math.round(r.right)}px in ${width}px`);
+  }
+  return out;
+}
+
 describe('accessibility', () => {
   let server;
   let browser;
@@ -116,6 +138,10 @@ describe('accessibility', () => {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), tags);
     const found = result.violations.map((v) => ({ view, id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 240)}` : ''}`) }));
+    if (tags.includes('wcag22aa')) {
+      const wide = await page.evaluate(overflowing);
+      if (wide.length > 0) found.push({ view, id: 'reflow', impact: 'serious', help: 'Nothing may stick out sideways at a phone\'s width (WCAG 1.4.10 Reflow; axe does not check it)', helpUrl: 'https://www.w3.org/WAI/WCAG21/Understanding/reflow.html', targets: wide });
+    }
     const faint = await page.evaluate(faintFields);
     if (faint.length > 0) found.push({ view, id: 'field-boundary-contrast', impact: 'serious', help: "A form field's border or fill must have 3:1 contrast with what surrounds it (WCAG 1.4.11 Non-text Contrast; axe does not check it)", helpUrl: 'https://www.w3.org/WAI/WCAG21/Understanding/non-text-contrast.html', targets: faint });
     return found;
@@ -241,6 +267,8 @@ describe('accessibility', () => {
       await check('sign-in', () => page.locator('input[name=email]').waitFor());
       await signIn(p, run.email);
       await check('room-list', () => page.locator('button.room-item').first().waitFor());
+      // The header with both badges, which used to push the page sideways on a phone.
+      if (isPhone) await shot(page, `header-badges-${run.lang}-phone`);
       await check('room', async () => {
         await openRoom();
         await page.locator('.messages .task-card').first().waitFor();
