@@ -55,9 +55,11 @@ export function App({ store }: { store: Store }) {
   const members = roomId !== null ? store.state.members.get(roomId) : undefined;
   return (
     <div class={`app${room || view !== 'chat' ? ' app-room-open' : ''}`}>
-      <a class="skip-link" href="#composer-area">
-        {t.skipToComposer}
-      </a>
+      {view === 'chat' && room && (
+        <a class="skip-link" href="#composer-area" onClick={skipToComposer}>
+          {t.skipToComposer}
+        </a>
+      )}
       <header class="topbar">
         <div class="brand" aria-hidden="true">
           <span class="brand-mark">K</span>
@@ -70,9 +72,10 @@ export function App({ store }: { store: Store }) {
           <LangSwitch store={store} t={t} />
         </span>
         {me && (
-          <button type="button" class="me" aria-label={t.nav.settings} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => store.showView('settings')}>
+          <button type="button" class="me" aria-current={view === 'settings' ? 'page' : undefined} onClick={() => store.showView('settings')}>
             <Avatar account={me} size="sm" />
             <span class="me-name">{me.name}</span>
+            <span class="visually-hidden">{t.nav.settings}</span>
           </button>
         )}
         <button type="button" class="button button-quiet sign-out" onClick={() => void store.signOut()}>
@@ -113,7 +116,7 @@ export function App({ store }: { store: Store }) {
               <div class="room-body">
                 <FileDropZone store={store} room={room}>
                   <Timeline store={store} t={t} room={room} title={title} />
-                  <div id="composer-area">
+                  <div id="composer-area" tabIndex={-1}>
                     {room.role === 'readonly' ? <p class="readonly-note">{t.readonly}</p> : <Composer store={store} t={t} roomTitle={title} />}
                   </div>
                 </FileDropZone>
@@ -129,6 +132,14 @@ export function App({ store }: { store: Store }) {
       </div>
     </div>
   );
+}
+
+// The skip link puts the focus in the message box itself (a fragment link would only scroll), or
+// on the read-only note where there is no box.
+function skipToComposer(e: MouseEvent) {
+  e.preventDefault();
+  const area = document.getElementById('composer-area');
+  (area?.querySelector<HTMLElement>('textarea') ?? area)?.focus();
 }
 
 // Search is the header's field on a wide screen; a phone has no room for it there, so it gets a link.

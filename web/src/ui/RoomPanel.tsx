@@ -14,7 +14,7 @@ export function RoomPanelTabs({ store, t }: { store: Store; t: Strings }) {
   return (
     <div class="panel-tabs" role="group" aria-label={t.roomInfo}>
       {kTabs.map((tab) => (
-        <button key={tab} type="button" class={`panel-tab${open === tab ? ' panel-tab-on' : ''}`} aria-pressed={open === tab} aria-controls="room-panel" onClick={() => store.setRoomPanel(open === tab ? null : tab)}>
+        <button key={tab} type="button" class={`panel-tab${open === tab ? ' panel-tab-on' : ''}`} aria-pressed={open === tab} aria-controls={open ? 'room-panel' : undefined} onClick={() => store.setRoomPanel(open === tab ? null : tab)}>
           {t.panel[tab]}
         </button>
       ))}

@@ -109,13 +109,35 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     maybeLoadNewer();
   };
 
+  // The keyboard's way through the messages: Up and Down move between them (from the timeline
+  // itself, Up starts at the latest), Home and End go to the first and last loaded; a message
+  // with the focus shows its actions, the next Tab stops.
+  const onKeyDown = (e: KeyboardEvent) => {
+    const el = scroller.current;
+    const target = e.target as HTMLElement | null;
+    if (!el || !target || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (target !== el && !target.matches('li.message')) return;
+    const items = Array.from(el.querySelectorAll<HTMLElement>('li.message'));
+    if (items.length === 0) return;
+    const at = items.indexOf(target);
+    let next: number;
+    if (e.key === 'ArrowUp') next = at < 0 ? items.length - 1 : Math.max(0, at - 1);
+    else if (e.key === 'ArrowDown') next = at < 0 ? items.length - 1 : Math.min(items.length - 1, at + 1);
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = items.length - 1;
+    else return;
+    e.preventDefault();
+    items[next].focus();
+    items[next].scrollIntoView({ block: 'nearest' });
+  };
+
   const items: preact.ComponentChildren[] = [];
   let prev: Message | undefined;
   for (const m of timeline.messages) {
     const newDay = !prev || dayKey(prev.send_time) !== dayKey(m.send_time);
     if (newDay) {
       items.push(
-        <li key={`day-${m.message_id}`} class="day-separator" role="separator">
+        <li key={`day-${m.message_id}`} class="day-separator">
           <span>{formatDay(m.send_time, lang, t)}</span>
         </li>,
       );
@@ -123,7 +145,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
     const isMarker = m.message_id === timeline.markerId;
     if (isMarker) {
       items.push(
-        <li key="marker" class="new-marker" role="separator" aria-label={t.newMessages}>
+        <li key="marker" class="new-marker">
           <span>{t.newMessages}</span>
         </li>,
       );
@@ -135,7 +157,7 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
   }
 
   return (
-    <div class="timeline" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label={t.timeline(title)}>
+    <div class="timeline" ref={scroller} onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} aria-label={t.timeline(title)} aria-keyshortcuts="ArrowUp ArrowDown Home End">
       {timeline.loading && <p class="timeline-note">{t.loading}</p>}
       {!timeline.loading && !timeline.hasMoreBefore && <p class="timeline-note timeline-start">{t.startOfRoom}</p>}
       {timeline.loadingOlder && <p class="timeline-note">{t.loadingOlder}</p>}
@@ -144,9 +166,10 @@ export function Timeline({ store, t, room, title }: { store: Store; t: Strings; 
           {st.messageMissing}
         </p>
       )}
-      <ol class="messages" role="log" aria-live="polite" aria-relevant="additions">
-        {items}
-      </ol>
+      {/* The live region wraps the list: a list's items must have the list as their parent. */}
+      <div role="log" aria-live="polite" aria-relevant="additions">
+        <ol class="messages">{items}</ol>
+      </div>
       {timeline.loadingNewer && <p class="timeline-note">{st.loadingNewer}</p>}
       {!timeline.loading && timeline.hasMoreAfter && (
         <div class="jump-latest-bar">
@@ -178,7 +201,7 @@ function MessageItem({ store, t, m, ctx: roomCtx, grouped, room, focus }: { stor
     if (window.confirm(t.confirmDelete)) void store.remove(m);
   };
   return (
-    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}${focus !== undefined ? ` message-focus message-focus-${focus}` : ''}${tasksOf(store).dialog?.message.message_id === m.message_id ? ' message-tasking' : ''}`} data-message-id={m.message_id} tabIndex={focus !== undefined ? -1 : undefined}>
+    <li class={`message${grouped ? ' message-grouped' : ''}${own ? ' message-own' : ''}${mentionsMe && !own ? ' message-mention' : ''}${focus !== undefined ? ` message-focus message-focus-${focus}` : ''}${tasksOf(store).dialog?.message.message_id === m.message_id ? ' message-tasking' : ''}`} data-message-id={m.message_id} tabIndex={-1}>
       <article aria-label={`${author.name} ${formatDateTime(m.send_time, lang)}`}>
         <div class="message-gutter">{grouped ? <span class="message-time-inline">{formatShortClock(m.send_time)}</span> : <Avatar account={author} />}</div>
         <div class="message-main">

@@ -251,7 +251,7 @@ function ContactList({ store, s }: { store: Store; s: ContactStrings }) {
 function ContactRow({ store, s, contact }: { store: Store; s: ContactStrings; contact: Contact }) {
   const account: Account = contact;
   return (
-    <button type="button" class="contact-item" data-account-id={contact.account_id} aria-label={s.openChat(contact.name)} onClick={() => void openRoom(store, contact.room_id)}>
+    <button type="button" class="contact-item" data-account-id={contact.account_id} title={s.openChat(contact.name)} onClick={() => void openRoom(store, contact.room_id)}>
       <Avatar account={account} />
       <span class="contact-text">
         <span class="contact-name">{contact.name}</span>

@@ -3,7 +3,7 @@
 
 const en = {
   attach: 'Attach files',
-  attachShort: 'File',
+  attachShort: 'Files',
   dropHere: 'Drop files to upload them to this chat',
   dropReadonly: 'You can read this chat but not upload to it.',
   trayTitle: (n: number) => (n === 1 ? '1 file to upload' : `${n} files to upload`),
