@@ -61,6 +61,9 @@ struct Options {
   std::string json_path;
   bool keep = false;
   bool rebuild = true;
+  bool reuse = false;        // query an index kept by an earlier --keep run; no indexing
+  std::string queries_path;  // write every query (class, words, rooms) here
+  std::string hits_path;     // write every answer (total, hit ids, snippets) here
 };
 
 double seconds_since(Clock::time_point start) {
@@ -280,10 +283,12 @@ void summarize(LatencyStats& stats, std::vector<double> wall_us, std::vector<dou
 
 // Times each query of the class on every searcher in turn (query 1 on each, then query 2…),
 // after an untimed pass over the first few so that no timed query pays for cold code paths.
+// With `hits`, also writes each answer of the first searcher there, one line per query, so that
+// two builds of an adapter can be checked for identical results on the same index.
 std::vector<LatencyStats> run_queries(const std::vector<Searcher>& searchers,
                                       const QueryClass& query_class,
                                       const std::vector<BenchUser>& users, std::size_t max_queries,
-                                      std::size_t limit) {
+                                      std::size_t limit, std::ostream* hits = nullptr) {
   const std::size_t count = std::min(max_queries, query_class.queries.size());
   for (const Searcher& searcher : searchers) {
     for (std::size_t i = 0; i < std::min<std::size_t>(count, 5); ++i) {
@@ -303,6 +308,16 @@ std::vector<LatencyStats> run_queries(const std::vector<Searcher>& searchers,
       wall_us[s].push_back(query_time.wall_seconds() * 1e6);
       cpu_us[s].push_back(query_time.cpu_seconds() * 1e6);
       stats[s].totals.push_back(results.total);
+      if (hits != nullptr && s == 0) {
+        *hits << query_class.name << '\t' << i << '\t' << results.total;
+        for (const kaiwa::ports::SearchHit& hit : results.hits) {
+          *hits << '\t' << hit.id.value << ' ' << hit.score << ' ';
+          for (const kaiwa::ports::SnippetFragment& fragment : hit.snippet) {
+            *hits << (fragment.match ? "[" : "") << fragment.text << (fragment.match ? "]" : "");
+          }
+        }
+        *hits << '\n';
+      }
     }
   }
   for (std::size_t s = 0; s < searchers.size(); ++s) {
@@ -418,8 +433,28 @@ std::vector<QueryClassInfo> class_infos(const std::vector<QueryClass>& classes) 
   return out;
 }
 
+void write_queries(const std::string& path, const std::vector<QueryClass>& classes,
+                   const std::vector<BenchUser>& users) {
+  std::ofstream out(path);
+  for (const QueryClass& c : classes) {
+    for (const BenchQuery& query : c.queries) {
+      out << c.name << '\t' << query.text() << '\t';
+      const char* separator = "";
+      for (const auto room : users[query.user].rooms) {
+        out << separator << room.value;
+        separator = ",";
+      }
+      out << '\n';
+    }
+  }
+}
+
 int run(const Options& options) {
-  if (fs::exists(options.data) && !fs::is_empty(options.data)) {
+  if (options.reuse) {
+    if (!fs::exists(options.data)) {
+      throw std::runtime_error("--reuse: --data " + options.data.string() + " does not exist");
+    }
+  } else if (fs::exists(options.data) && !fs::is_empty(options.data)) {
     throw std::runtime_error("--data " + options.data.string() + " must be empty or absent");
   }
   fs::create_directories(options.data);
@@ -448,13 +483,27 @@ int run(const Options& options) {
   settings.user_message_share = user_message_share(users, census, options.corpus.messages);
   const std::vector<QueryClass> classes = make_query_classes(corpus, users, options.queries);
   report.classes = class_infos(classes);
+  if (!options.queries_path.empty()) {
+    write_queries(options.queries_path, classes, users);
+  }
 
   std::vector<Engine> engines;
   for (const std::string& key : options.engines) {
     engines.push_back(open_engine(key, options.data));
   }
-  std::cerr << "indexing into both engines, batch by batch…\n";
-  report.indexing = index_corpus(engines, corpus, options.batch, false);
+  if (options.reuse) {
+    for (const Engine& engine : engines) {
+      report.indexing.push_back(IndexStats{});
+      report.indexing.back().engine = engine.name;
+    }
+  } else {
+    std::cerr << "indexing into both engines, batch by batch…\n";
+    report.indexing = index_corpus(engines, corpus, options.batch, false);
+  }
+  std::ofstream hits;
+  if (!options.hits_path.empty()) {
+    hits.open(options.hits_path);
+  }
 
   std::vector<Searcher> searchers;
   const Engine* fts5 = nullptr;
@@ -467,7 +516,8 @@ int run(const Options& options) {
   for (const QueryClass& query_class : classes) {
     std::cerr << "querying " << query_class.name << "…\n";
     const std::vector<LatencyStats> per_engine =
-        run_queries(searchers, query_class, users, options.queries, options.limit);
+        run_queries(searchers, query_class, users, options.queries, options.limit,
+                    hits.is_open() ? &hits : nullptr);
     report.latencies.insert(report.latencies.end(), per_engine.begin(), per_engine.end());
     if (per_engine.size() == 2) {
       report.agreements.push_back(compare_totals(per_engine[0], per_engine[1]));
@@ -483,7 +533,7 @@ int run(const Options& options) {
   }
 
   close_and_measure(engines, report.indexing);
-  if (options.rebuild) {
+  if (options.rebuild && !options.reuse) {
     std::cerr << "rebuilding both from scratch, as kaiwa reindex does…\n";
     std::vector<Engine> rebuilt;
     for (const std::string& key : options.engines) {
@@ -499,7 +549,7 @@ int run(const Options& options) {
     std::ofstream json(options.json_path);
     write_json(json, report);
   }
-  if (!options.keep) {
+  if (!options.keep && !options.reuse) {
     for (const Engine& engine : engines) {
       fs::remove_all(engine.path);
     }
@@ -535,6 +585,12 @@ void add_options(CLI::App& app, Options& options) {
   app.add_flag("--keep", options.keep, "Keep the indexes in --data afterwards");
   app.add_flag("!--no-rebuild", options.rebuild,
                "Skip the second load, a bulk rebuild (start_rebuild … finish_rebuild)");
+  app.add_flag("--reuse", options.reuse,
+               "Only query the indexes a --keep run left in --data (same corpus options)");
+  app.add_option("--queries-out", options.queries_path,
+                 "Write every query here: class, words, the user's rooms");
+  app.add_option("--hits-out", options.hits_path,
+                 "Write the first engine's answers here: total, hit ids, scores, snippets");
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
-// The search box's text is parsed, then rebuilt in Groonga's query syntax (issue 4: user input
-// must never reach Groonga as an operator, a column or a command). The check re-reads the
-// built syntax and requires that every user string is inside a quoted phrase and comes back
-// unchanged, and that the command URI carrying it holds no unencoded byte.
+// The search box's text is parsed, then rebuilt in Groonga's query syntax and in its script
+// syntax for --filter (issue 4: user input must never reach Groonga as an operator, a column or
+// a command). The check re-reads both and requires that every user string is inside a quoted
+// phrase and comes back unchanged, and that the command URI carrying it holds no unencoded byte.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,9 +15,10 @@
 
 namespace {
 
-// The phrases of Groonga query syntax `syntax`, unescaped, in order; aborts if anything outside
-// a phrase is not one of the operators Kaiwa itself writes.
-std::vector<std::string> phrases_of(std::string_view syntax) {
+// The phrases of `syntax`, unescaped, in order; aborts if anything outside a phrase is not one of
+// `operators`, a parenthesis or a blank: what Kaiwa itself writes.
+std::vector<std::string> phrases_of(std::string_view syntax,
+                                    std::initializer_list<std::string_view> operators) {
   std::vector<std::string> phrases;
   std::size_t i = 0;
   while (i < syntax.size()) {
@@ -38,11 +40,20 @@ std::vector<std::string> phrases_of(std::string_view syntax) {
       }
       ++i;
       phrases.push_back(std::move(phrase));
-    } else if (syntax.substr(i, 4) == " OR ") {
-      i += 4;
-    } else if (syntax.substr(i, 3) == " - ") {
-      i += 3;
-    } else if (c == '(' || c == ')' || c == ' ') {
+      continue;
+    }
+    bool known = false;
+    for (const std::string_view op : operators) {
+      if (syntax.substr(i, op.size()) == op) {
+        i += op.size();
+        known = true;
+        break;
+      }
+    }
+    if (known) {
+      continue;
+    }
+    if (c == '(' || c == ')' || c == ' ') {
       ++i;
     } else {
       std::abort();  // a user byte outside a phrase
@@ -81,10 +92,15 @@ extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
   expected.insert(expected.end(), query->excluded.begin(), query->excluded.end());
 
   const std::string syntax = kaiwa::groonga::to_query_syntax(*query);
-  if (phrases_of(syntax) != expected) {
+  if (phrases_of(syntax, {" OR ", " - "}) != expected) {
     std::abort();
   }
-  const std::string uri = kaiwa::groonga::command_uri("select", {{"query", syntax}});
+  const std::string filter = kaiwa::groonga::to_filter_syntax(*query, "body");
+  if (phrases_of(filter, {"body @ ", " && ", " || ", " &! "}) != expected) {
+    std::abort();
+  }
+  const std::string uri =
+      kaiwa::groonga::command_uri("select", {{"query", syntax}, {"filter", filter}});
   for (const char c : uri) {
     if (!is_uri_safe(c)) {
       std::abort();

@@ -64,11 +64,39 @@ std::string to_query_syntax(const core::SearchQuery& query) {
   return syntax;
 }
 
-std::string in_values(std::string_view column, const std::vector<std::int64_t>& values) {
+std::string to_filter_syntax(const core::SearchQuery& query, std::string_view column) {
+  const auto match = [column](const std::string& phrase) {
+    return std::string(column) + " @ " + quote_phrase(phrase);
+  };
+  std::string syntax;
+  for (const core::SearchClause& clause : query.required) {
+    if (!syntax.empty()) {
+      syntax += " && ";
+    }
+    if (clause.alternatives.size() == 1) {
+      syntax += match(clause.alternatives.front());
+      continue;
+    }
+    syntax += '(';
+    for (std::size_t i = 0; i < clause.alternatives.size(); ++i) {
+      if (i > 0) {
+        syntax += " || ";
+      }
+      syntax += match(clause.alternatives[i]);
+    }
+    syntax += ')';
+  }
+  for (const std::string& excluded : query.excluded) {
+    syntax += " &! " + match(excluded);
+  }
+  return syntax;
+}
+
+std::string in_keys(std::string_view column, const std::vector<std::int64_t>& values) {
   std::string call = "in_values(";
   call += column;
   for (const std::int64_t value : values) {
-    call += ", " + std::to_string(value);
+    call += ", \"" + std::to_string(value) + "\"";
   }
   return call + ")";
 }

@@ -20,8 +20,15 @@ std::string quote_phrase(std::string_view text);
 // several alternatives is ("a" OR "b").
 std::string to_query_syntax(const core::SearchQuery& query);
 
-// "column == a || column == b ..." as in_values(column, a, b, ...): integers only.
-std::string in_values(std::string_view column, const std::vector<std::int64_t>& values);
+// The same query in the script syntax of `select --filter`, for `column`: column @ "a" for a
+// phrase, (column @ "a" || column @ "b") for a clause of alternatives, clauses joined by &&, and
+// &! column @ "excluded" after them. It matches what to_query_syntax matches (both are phrase
+// searches through the same index), so either can carry a query.
+std::string to_filter_syntax(const core::SearchQuery& query, std::string_view column);
+
+// in_values(column, "a", "b", ...) over integers written as text keys: for a column that refers to
+// a table keyed by ShortText (see GroongaSearchIndex's schema for why text).
+std::string in_keys(std::string_view column, const std::vector<std::int64_t>& values);
 
 using CommandParams = std::vector<std::pair<std::string_view, std::string>>;
 

@@ -161,6 +161,60 @@ TEST_F(GroongaSearchIndexTest, FiltersByRoomSenderAndTime) {
   EXPECT_EQ(ids(by_time), (Ids{3, 2}));
 }
 
+// search() selects the words first when they are rarer than the rooms' messages, and the rooms
+// first otherwise (common words, a quiet room): both plans find the same messages with the same
+// scores, and both read rooms and senders back whatever the size of their ids.
+TEST_F(GroongaSearchIndexTest, FindsTheSameWhetherWordsOrRoomsAreSelectedFirst) {
+  constexpr std::int64_t kBigRoom = 5'000'000'000;  // over 2^32: ids are keys of any size
+  constexpr std::int64_t kBigSender = 3'000'000'000;
+  std::vector<IndexChange> changes;
+  for (int i = 1; i <= 300; ++i) {
+    changes.push_back(put(i, 1, i % 3 == 0 ? "会議の議事録" : "会議です", 7));
+  }
+  changes.push_back(put(301, 2, "会議の議事録 北陸製菓", 8));
+  changes.push_back(put(302, kBigRoom, "会議 北陸製菓 見積もり", kBigSender));
+  changes.push_back(put(303, 1, "北陸製菓の見積もり", 7));
+  apply(changes);
+
+  // The common word in one quiet room, and with the busy room too.
+  EXPECT_EQ(ids("会議", {2}), (Ids{301}));
+  EXPECT_EQ(ids("会議 議事録 -です", {2, kBigRoom}), (Ids{301}));
+  EXPECT_EQ(ids("会議 OR 見積もり", {kBigRoom}), (Ids{302}));
+  auto all_rooms = request("会議", {1, 2, kBigRoom});
+  all_rooms.limit = 1;
+  auto results = index_->search(all_rooms);
+  ASSERT_TRUE(test::is_ok(results));
+  EXPECT_EQ(results->total, 302);
+  // The rare word across the busy room.
+  EXPECT_EQ(ids("北陸製菓", {1, 2, kBigRoom}), (Ids{303, 302, 301}));
+  EXPECT_EQ(ids("北陸製菓 -見積もり", {1, 2, kBigRoom}), (Ids{301}));
+
+  auto big = request("見積もり", {kBigRoom});
+  big.senders = {core::AccountId(kBigSender)};
+  auto found = index_->search(big);
+  ASSERT_TRUE(test::is_ok(found));
+  ASSERT_EQ(found->hits.size(), 1U);
+  EXPECT_EQ(found->hits[0].room.value, kBigRoom);
+  EXPECT_EQ(found->hits[0].sender.value, kBigSender);
+
+  // Relevance scores do not depend on the plan either: 301 in its quiet room (rooms first) and
+  // among all three rooms (words first).
+  const auto score_of_301 = [this](const std::vector<std::int64_t>& rooms) {
+    auto relevant = request("会議", rooms);
+    relevant.order = ports::SearchOrder::kRelevance;
+    auto answer = index_->search(relevant);
+    EXPECT_TRUE(test::is_ok(answer));
+    for (const ports::SearchHit& hit : answer->hits) {
+      if (hit.id.value == 301) {
+        return hit.score;
+      }
+    }
+    ADD_FAILURE() << "301 not found";
+    return std::int64_t{-1};
+  };
+  EXPECT_EQ(score_of_301({2}), score_of_301({1, 2, kBigRoom}));
+}
+
 TEST_F(GroongaSearchIndexTest, PagesAndCountsAndSortsByRelevance) {
   std::vector<IndexChange> changes;
   for (int i = 1; i <= 30; ++i) {
