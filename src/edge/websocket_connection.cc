@@ -301,13 +301,16 @@ void WebSocketConnection::after_close_written() {
 // --- keepalive and the end ---------------------------------------------------------------------
 
 void WebSocketConnection::keepalive(std::uint32_t now) {
+  // An I/O thread may record a read (or a close) after the sweep read its clock, a second
+  // later than `now`: that is no time at all, not four billion seconds of silence.
+  const auto since = [now](std::uint32_t then) { return now > then ? now - then : 0; };
   const WebSocketConnectionOptions& options = owner_.options();
   const std::uint32_t close_sent = close_sent_at_.load(std::memory_order_relaxed);
   const auto ping_after = static_cast<std::uint32_t>(options.ping_after.count());
-  const std::uint32_t silent = now - heard_at_.load(std::memory_order_relaxed);
+  const std::uint32_t silent = since(heard_at_.load(std::memory_order_relaxed));
   const bool close_unanswered =
       close_sent != 0 &&
-      now - close_sent >= static_cast<std::uint32_t>(options.close_timeout.count());
+      since(close_sent) >= static_cast<std::uint32_t>(options.close_timeout.count());
   if (close_unanswered || silent >= 2 * ping_after) {
     on_strand([self = shared_from_this()] { self->finish(); });
     return;
