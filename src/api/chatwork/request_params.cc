@@ -143,6 +143,19 @@ core::Result<std::vector<core::RoomId>> RequestParams::room_ids(std::string_view
   return std::vector<core::RoomId>(values.begin(), values.end());
 }
 
+core::Result<std::size_t> count_param(const RequestParams& params, std::string_view name,
+                                      std::size_t default_value) {
+  KAIWA_ASSIGN_OR_RETURN(std::optional<std::int64_t> count, params.optional_int(name));
+  if (!count) {
+    return default_value;
+  }
+  if (*count < 0) {
+    return core::Error::invalid_argument("Parameter '" + std::string(name) +
+                                         "' must not be negative");
+  }
+  return static_cast<std::size_t>(*count);
+}
+
 core::Result<std::int64_t> path_id(const edge::HttpRequest& request, std::string_view name) {
   auto id = parse_positive_id(request.path_param(name));
   if (!id) {

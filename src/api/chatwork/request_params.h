@@ -45,6 +45,11 @@ class RequestParams {
 // for a malformed id; an unknown well-formed one is 404 further in).
 core::Result<std::int64_t> path_id(const edge::HttpRequest& request, std::string_view name);
 
+// A count such as offset or limit: default_value when absent, kInvalidArgument when negative.
+// Counts above a use case's range reach it as values it rejects.
+core::Result<std::size_t> count_param(const RequestParams& params, std::string_view name,
+                                      std::size_t default_value);
+
 // Parses a positive int64 decimal; nullopt for anything else.
 std::optional<std::int64_t> parse_positive_id(std::string_view text);
 

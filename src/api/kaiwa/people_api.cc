@@ -8,25 +8,12 @@
 namespace kaiwa::api::kaiwa {
 namespace {
 
-core::Result<std::size_t> count_param(const chatwork::RequestParams& params, std::string_view name,
-                                      std::size_t default_value) {
-  KAIWA_ASSIGN_OR_RETURN(std::optional<std::int64_t> count, params.optional_int(name));
-  if (!count) {
-    return default_value;
-  }
-  if (*count < 0) {
-    return core::Error::invalid_argument("Parameter '" + std::string(name) +
-                                         "' must not be negative");
-  }
-  return static_cast<std::size_t>(*count);
-}
-
 core::Result<app::ColleagueQuery> colleague_query(const edge::HttpRequest& request) {
   KAIWA_ASSIGN_OR_RETURN(chatwork::RequestParams params, chatwork::RequestParams::from(request));
   app::ColleagueQuery query;
   query.query = params.optional_text("q").value_or("");
-  KAIWA_ASSIGN_OR_RETURN(query.offset, count_param(params, "offset", 0));
-  KAIWA_ASSIGN_OR_RETURN(query.limit, count_param(params, "limit", query.limit));
+  KAIWA_ASSIGN_OR_RETURN(query.offset, chatwork::count_param(params, "offset", 0));
+  KAIWA_ASSIGN_OR_RETURN(query.limit, chatwork::count_param(params, "limit", query.limit));
   return query;
 }
 

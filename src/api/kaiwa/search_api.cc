@@ -18,20 +18,6 @@ core::Result<std::optional<std::int64_t>> time_param(const chatwork::RequestPara
   return seconds;
 }
 
-// Counts outside their range reach the use case as values it rejects.
-core::Result<std::size_t> count_param(const chatwork::RequestParams& params, std::string_view name,
-                                      std::size_t default_value) {
-  KAIWA_ASSIGN_OR_RETURN(std::optional<std::int64_t> count, params.optional_int(name));
-  if (!count) {
-    return default_value;
-  }
-  if (*count < 0) {
-    return core::Error::invalid_argument("Parameter '" + std::string(name) +
-                                         "' must not be negative");
-  }
-  return static_cast<std::size_t>(*count);
-}
-
 core::Result<ports::SearchOrder> order_param(const chatwork::RequestParams& params) {
   const std::string sort = params.optional_text("sort").value_or("newest");
   if (sort == "newest" || sort.empty()) {
@@ -52,8 +38,8 @@ core::Result<app::SearchParams> search_params(const edge::HttpRequest& request) 
   KAIWA_ASSIGN_OR_RETURN(search.time_from, time_param(params, "time_from"));
   KAIWA_ASSIGN_OR_RETURN(search.time_to, time_param(params, "time_to"));
   KAIWA_ASSIGN_OR_RETURN(search.order, order_param(params));
-  KAIWA_ASSIGN_OR_RETURN(search.offset, count_param(params, "offset", 0));
-  KAIWA_ASSIGN_OR_RETURN(search.limit, count_param(params, "limit", 20));
+  KAIWA_ASSIGN_OR_RETURN(search.offset, chatwork::count_param(params, "offset", 0));
+  KAIWA_ASSIGN_OR_RETURN(search.limit, chatwork::count_param(params, "limit", 20));
   return search;
 }
 
